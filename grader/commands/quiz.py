@@ -1,0 +1,3 @@
+"""Quiz commands (quiz, stats, topics)."""
+
+from __future__ import annotations
