@@ -50,7 +50,9 @@ def discover(paths: Iterable[Path], problems: Problems) -> Sources:
         elif any(p.glob("*.y*ml")):
             src.question_files += _yaml_files(p)
         else:
-            problems.add(p, 1, 1, "not a bank: expected a folder with questions/ or katas/, a topic file or a kata")
+            problems.add(
+                p, 1, 1, "not a bank: expected a folder with questions/ or katas/, a topic file or a kata"
+            )
     return src
 
 
@@ -154,8 +156,13 @@ def _choices(node: Node | None, qtype: str, path: Path, problems: Problems) -> t
         if f is None or "text" not in f:
             continue
         fb = f.get("feedback")
-        out.append(Choice(text=f["text"].value.rstrip("\n"), correct=bool(f.get("correct") and f["correct"].value),
-                          feedback=fb.value.strip() if fb else None))
+        out.append(
+            Choice(
+                text=f["text"].value.rstrip("\n"),
+                correct=bool(f.get("correct") and f["correct"].value),
+                feedback=fb.value.strip() if fb else None,
+            )
+        )
     n_correct = sum(c.correct for c in out)
     if len(out) == len(node.value):
         if qtype == "multiple_choice" and n_correct == 0:
@@ -177,7 +184,9 @@ def _answer(node: Node | None, qtype: str, path: Path, problems: Problems):
     if kind == "bool" and not isinstance(v, bool):
         problems.at(path, node, f"'answer' of a true_false question must be true or false, not {describe(v)}")
     elif kind == "str" and (not isinstance(v, str) or not v.strip()):
-        problems.at(path, node, f"'answer' of an explain question must be the model answer text, not {describe(v)}")
+        problems.at(
+            path, node, f"'answer' of an explain question must be the model answer text, not {describe(v)}"
+        )
     elif kind == "str_list":
         items = v if isinstance(v, list) else None
         if items is None or not items or any(not isinstance(i.value, str | int | float) for i in items):
@@ -215,8 +224,11 @@ def load_kata(folder: Path, problems: Problems) -> Kata | None:
     if "slug" in f and f["slug"].value != folder.name:
         problems.at(path, f["slug"], f"slug '{f['slug'].value}' must match the folder name '{folder.name}'")
     if "hints" in f and len(f["hints"].value) < 3:
-        problems.at(path, f["hints"], f"a kata needs at least 3 hints, from a nudge to nearly the answer; "
-                                      f"has {len(f['hints'].value)}")
+        problems.at(
+            path,
+            f["hints"],
+            f"a kata needs at least 3 hints, from a nudge to nearly the answer; has {len(f['hints'].value)}",
+        )
     if any(spec.required and spec.name not in f for spec in KATA_FIELDS):
         return None
     kata = Kata(
@@ -237,8 +249,9 @@ def load_kata(folder: Path, problems: Problems) -> Kata | None:
     return kata
 
 
-def _check_unique(topics: list[Topic], katas: list[Kata], problems: Problems,
-                  known: dict[str, Location] | None = None) -> None:
+def _check_unique(
+    topics: list[Topic], katas: list[Kata], problems: Problems, known: dict[str, Location] | None = None
+) -> None:
     seen: dict[str, Location] = dict(known or {})
     for t in topics:
         for q in t.questions:
@@ -289,6 +302,7 @@ def validate(paths: list[Path], context_roots: list[Path]) -> list[str]:
     # Context items first so that the clash is reported on the file being validated.
     _check_unique(ctx_topics + topics, ctx_katas + katas, problems)
     ctx_where = {loc_ for t in ctx_topics for q in t.questions if (loc_ := q.field_where.get("id"))} | {
-        loc_ for k in ctx_katas if (loc_ := k.field_where.get("slug"))}
+        loc_ for k in ctx_katas if (loc_ := k.field_where.get("slug"))
+    }
     problems.items = [i for i in problems.items if Location(*i[:3]) not in ctx_where]
     return problems.lines()

@@ -125,11 +125,14 @@ def check_value(node: Node, spec: Field, path: Path, problems: Problems) -> bool
         if spec.kind == "str_list":
             for item in v:
                 if not isinstance(item.value, str) or not item.value.strip():
-                    problems.at(path, item, f"each item of {where} must be a non-empty string, "
-                                            f"not {describe(item.value)}")
+                    problems.at(
+                        path, item, f"each item of {where} must be a non-empty string, not {describe(item.value)}"
+                    )
                     ok = False
                 elif spec.pattern and not re.match(spec.pattern, item.value):
-                    problems.at(path, item, f"'{item.value}' in {where} is not valid: {_pattern_help(spec.pattern)}")
+                    problems.at(
+                        path, item, f"'{item.value}' in {where} is not valid: {_pattern_help(spec.pattern)}"
+                    )
                     ok = False
         if spec.min_items is not None and len(v) < spec.min_items:
             problems.at(path, node, f"{where} needs at least {spec.min_items} item(s), has {len(v)}")
@@ -143,7 +146,7 @@ def check_value(node: Node, spec: Field, path: Path, problems: Problems) -> bool
         tip = f"; did you mean '{close[0]}'?" if close else ""
         problems.at(path, node, f"{where} {describe(v)} is not supported (expected one of: {choices}){tip}")
         return False
-    if spec.minimum is not None and v < spec.minimum or spec.maximum is not None and v > spec.maximum:
+    if (spec.minimum is not None and v < spec.minimum) or (spec.maximum is not None and v > spec.maximum):
         problems.at(path, node, f"{where} is {v}, outside the range {spec.minimum:g} to {spec.maximum:g}")
         return False
     return ok

@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:
         if _debug(argv):
             raise
-        _error(f"internal error: {type(e).__name__}: {e}",
-               "This is a bug in Concurrency Dojo. Run again with --traceback and report it.")
+        _error(
+            f"internal error: {type(e).__name__}: {e}",
+            "This is a bug in Concurrency Dojo. Run again with --traceback and report it.",
+        )
         code = ExitStatus.FAILURE
     sys.exit(int(code))

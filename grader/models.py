@@ -20,7 +20,6 @@ CHOICE_TYPES = ("single_choice", "multiple_choice", "predict_output")
 DIFFICULTIES = {1: "easy", 2: "medium", 3: "hard"}
 
 
-
 @dataclass(frozen=True, slots=True)
 class Location:
     path: Path

@@ -44,9 +44,14 @@ QUESTION_FIELDS = (
     Field("covers", "str_list", "Guide checklist items covered: C1..C42, I1..I12.", pattern=COVERS),
     Field("prompt", "str", "The question, in Markdown.", True),
     Field("code", "str", "Python code shown highlighted; required for predict_output."),
-    Field("choices", "choices", "Choices (single_choice, multiple_choice, predict_output).", min_items=2, max_items=8),
-    Field("answer", "answer", "true_false: bool; short_answer: accepted strings; ordering: items in order; "
-          "explain: the model answer."),
+    Field(
+        "choices", "choices", "Choices (single_choice, multiple_choice, predict_output).", min_items=2, max_items=8
+    ),
+    Field(
+        "answer",
+        "answer",
+        "true_false: bool; short_answer: accepted strings; ordering: items in order; explain: the model answer.",
+    ),
     Field("rubric", "str_list", "explain: points a good answer mentions.", min_items=1),
     Field("explanation", "str", "Why the answer is right; shown after every answer.", True),
     Field("hints", "str_list", "Hints shown in order on request."),
@@ -65,10 +70,17 @@ KATA_FIELDS = (
     Field("title", "str", "Human title.", True),
     Field("difficulty", "int", "1 easy, 2 medium, 3 hard.", True, minimum=1, maximum=3),
     Field("topics", "str_list", "Topic slugs this kata practises.", True, pattern=SLUG, min_items=1),
-    Field("requires_python", "str", "A version specifier such as '>=3.11'.", True,
-          pattern=r"^\s*(>=|>|==|<=|<|~=|!=)\s*3\.\d+(\.\d+)?(\s*,\s*(>=|>|==|<=|<|~=|!=)\s*3\.\d+(\.\d+)?)*\s*$"),
+    Field(
+        "requires_python",
+        "str",
+        "A version specifier such as '>=3.11'.",
+        True,
+        pattern=r"^\s*(>=|>|==|<=|<|~=|!=)\s*3\.\d+(\.\d+)?(\s*,\s*(>=|>|==|<=|<|~=|!=)\s*3\.\d+(\.\d+)?)*\s*$",
+    ),
     Field("time_limit_s", "number", "Hard wall-clock limit for one grading run.", True, minimum=1, maximum=600),
-    Field("memory_limit_mb", "int", "Address-space limit for the graded process.", True, minimum=64, maximum=16384),
+    Field(
+        "memory_limit_mb", "int", "Address-space limit for the graded process.", True, minimum=64, maximum=16384
+    ),
     Field("hints", "str_list", "Three or more hints, from a nudge to nearly the answer.", True, min_items=1),
 )
 
@@ -153,8 +165,12 @@ def json_schema(kind: str) -> dict[str, Any]:
     """JSON Schema (2020-12) for 'questions' (a topic file) or 'kata' (kata.yaml)."""
     base = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
     if kind == "questions":
-        return {**base, "title": "Concurrency Dojo question file", **_object(TOPIC_FIELDS),
-                "$defs": {"question": _question_schema()}}
+        return {
+            **base,
+            "title": "Concurrency Dojo question file",
+            **_object(TOPIC_FIELDS),
+            "$defs": {"question": _question_schema()},
+        }
     if kind == "kata":
         return {**base, "title": "Concurrency Dojo kata.yaml", **_object(KATA_FIELDS)}
     raise ValueError(kind)

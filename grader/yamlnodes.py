@@ -73,7 +73,9 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line, col = _position(data, e.start)
-        raise YamlProblem(line, col, f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
+        raise YamlProblem(
+            line, col, f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8"
+        ) from None
     if not text.strip():
         raise YamlProblem(1, 1, "file is empty")
     tab = text.find("\t")

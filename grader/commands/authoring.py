@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -37,7 +37,7 @@ def validate(
     sys.stderr.write(f"ok: {', '.join(str(t) for t in targets)} valid.\n")
 
 
-class SchemaKind(str, Enum):
+class SchemaKind(StrEnum):
     questions = "questions"
     kata = "kata"
 

@@ -32,9 +32,12 @@ def list_(
     """List the katas, easiest first."""
     katas = sorted(state(ctx).bank().katas, key=lambda k: (k.difficulty, k.slug))
     if as_json:
-        print_json([
-            {"slug": k.slug, "title": k.title, "difficulty": k.difficulty, "topics": list(k.topics)} for k in katas
-        ])
+        print_json(
+            [
+                {"slug": k.slug, "title": k.title, "difficulty": k.difficulty, "topics": list(k.topics)}
+                for k in katas
+            ]
+        )
         return
     for k in katas:
         sys.stdout.write(f"{k.slug:28} {'*' * k.difficulty:3}  {k.title}\n")
