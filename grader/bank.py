@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import bankcache
-from grader.checks import Problems, check_mapping, describe, loc
+from grader.checks import Problems, check_mapping, describe, loc, show_path
 from grader.errors import BankError
 from grader.models import Bank, Choice, Kata, Location, Question, Topic
 from grader.schema import ANSWER_KINDS, CHOICE_FIELDS, KATA_FIELDS, QUESTION_FIELDS, TOPIC_FIELDS, TYPE_RULES
@@ -266,7 +266,12 @@ def _unique(seen: dict[str, Location], key: str, where: Location | None, problem
         return
     first = seen.get(key)
     if first is not None and first != where:
-        problems.add(where.path, where.line, where.col, f"duplicate {key}: also at {first}")
+        problems.add(
+            where.path,
+            where.line,
+            where.col,
+            f"duplicate {key}: also at {show_path(first.path)}:{first.line}:{first.col}",
+        )
     else:
         seen[key] = where
 

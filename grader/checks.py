@@ -36,7 +36,7 @@ class Problems:
         self.add(path, node.line, node.col, message)
 
     def lines(self) -> list[str]:
-        return [f"{_show(p)}:{line}:{col}: {m}" for p, line, col, m in sorted(self.items, key=_order)]
+        return [f"{show_path(p)}:{line}:{col}: {m}" for p, line, col, m in sorted(self.items, key=_order)]
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -45,7 +45,7 @@ class Problems:
         return len(self.items)
 
 
-def _show(path: Path) -> str:
+def show_path(path: Path) -> str:
     """A path relative to the working folder when it is below it (shorter, clickable messages)."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))

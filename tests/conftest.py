@@ -1,0 +1,45 @@
+"""Shared test helpers: run the real `dojo` in a subprocess with its own DOJO_HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def dojo_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOJO_")}
+    env["DOJO_HOME"] = str(tmp_path / "home")
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "120"
+    return env
+
+
+@pytest.fixture
+def dojo(dojo_env: dict[str, str]):
+    """Run `python -m grader ARGS` and return the CompletedProcess (text mode)."""
+
+    def run(
+        *args: str,
+        input: str | None = None,
+        cwd: Path | None = None,
+        timeout: float = 120,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "grader", *args],
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            cwd=cwd or ROOT,
+            env={**dojo_env, **(env or {})},
+            timeout=timeout,
+        )
+
+    return run

@@ -1,0 +1,168 @@
+"""The `dojo` app itself: version, help, lazy imports, the error boundary, README coverage, JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from grader import __version__
+from grader.bank import discover, load_sources
+from grader.checks import Problems
+from grader.schema import json_schema
+from tests.conftest import ROOT
+
+HEAVY = ("questionary", "pytest", "numpy", "aiohttp", "fsrs", "prompt_toolkit", "watchfiles")
+
+
+def test_version(dojo):
+    r = dojo("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"dojo {__version__}"
+
+
+def test_help_groups_commands(dojo):
+    r = dojo("--help")
+    assert r.returncode == 0, r.stderr
+    for panel in ("Quiz", "Katas", "Authoring"):
+        assert panel in r.stdout
+
+
+def test_python_dash_m_grader_is_the_same_app():
+    r = subprocess.run([sys.executable, "-m", "grader", "--version"], capture_output=True, text=True)
+    assert r.stdout.strip() == f"dojo {__version__}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate"], ["kata", "list", "--json"]])
+def test_light_commands_do_not_import_heavy_modules(args, dojo_env):
+    code = (
+        "import sys\nfrom grader.cli import main\n"
+        f"sys.argv = ['dojo', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dojo_env, cwd=ROOT)
+    heavy = r.stderr.rsplit("HEAVY=", 1)[1].strip()
+    assert heavy == "", f"{args} imported {heavy}"
+
+
+def test_usage_error_exits_2(dojo):
+    r = dojo("no-such-command")
+    assert r.returncode == 2
+    assert "No such command" in r.stderr
+
+
+def test_unknown_kata_exits_2_with_a_one_line_message(dojo):
+    r = dojo("kata", "show", "no-such-kata")
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: no kata 'no-such-kata'. Known katas:")
+    assert "Traceback" not in r.stderr
+
+
+def test_invalid_bank_exits_1_without_traceback_and_traceback_flag_shows_it(dojo, tmp_path):
+    bank = tmp_path / "b"
+    (bank / "questions").mkdir(parents=True)
+    (bank / "questions" / "x.yaml").write_text("format_version: 1\ntopic: x\n", encoding="utf-8")
+    r = dojo("--bank", str(bank), "kata", "list")
+    assert r.returncode == 1
+    assert "x.yaml:1:1: a question file is missing required field 'title'" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = dojo("--traceback", "--bank", str(bank), "kata", "list")
+    assert "Traceback" in r.stderr and "BankError" in r.stderr
+    r = dojo("--bank", str(bank), "kata", "list", env={"DOJO_DEBUG": "1"})
+    assert "Traceback" in r.stderr
+
+
+def test_validate_exit_codes(dojo, tmp_path):
+    assert dojo("validate").returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\n", encoding="utf-8")
+    r = dojo("validate", str(bad))
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [
+        f"{bad}:1:1: a question file is missing required field 'topic'",
+        f"{bad}:1:1: a question file is missing required field 'title'",
+        f"{bad}:1:1: a question file is missing required field 'questions'",
+    ]
+
+
+def test_dojo_bank_env_adds_a_bank(dojo, tmp_path):
+    bank = tmp_path / "extra"
+    (bank / "questions").mkdir(parents=True)
+    (bank / "questions" / "x.yaml").write_text("nonsense: 1\n", encoding="utf-8")
+    r = dojo("kata", "list", env={"DOJO_BANK": str(bank)})
+    assert r.returncode == 1 and "unknown field 'nonsense'" in r.stderr
+
+
+def test_every_command_is_in_the_readme():
+    import typer.main
+
+    from grader.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    names = []
+    for name, cmd in group.commands.items():
+        sub = getattr(cmd, "commands", None)
+        names += [f"dojo {name} {s}" for s in sub] if sub else [f"dojo {name}"]
+    missing = [n for n in names if not re.search(re.escape(n) + r"\b", readme)]
+    assert not missing, f"commands missing from README.md: {missing}"
+    for name, cmd in group.commands.items():
+        assert cmd.help or cmd.short_help, f"dojo {name} has no help text"
+
+
+@pytest.mark.parametrize("kind", ["questions", "kata"])
+def test_schema_command_prints_json_schema(dojo, kind):
+    r = dojo("schema", kind)
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_schema_and_validator_agree_on_the_shipped_bank():
+    jsonschema = pytest.importorskip("jsonschema")
+    from grader.yamlnodes import parse, read_text
+
+    problems = Problems()
+    src = discover([ROOT], problems)
+    load_sources(src, problems)
+    assert not problems, problems.lines()
+    assert src.question_files, "the shipped bank has no question files"
+    for path in src.question_files:
+        jsonschema.validate(parse(read_text(path)).plain(), json_schema("questions"))
+    for d in src.kata_dirs:
+        jsonschema.validate(parse(read_text(d / "kata.yaml")).plain(), json_schema("kata"))
+
+
+def test_schema_rejects_what_the_validator_rejects():
+    jsonschema = pytest.importorskip("jsonschema")
+    base = {
+        "format_version": 1,
+        "topic": "t",
+        "title": "T",
+        "questions": [
+            {
+                "id": "t-a",
+                "type": "true_false",
+                "difficulty": 2,
+                "prompt": "p",
+                "answer": True,
+                "explanation": "e",
+                "references": ["r"],
+            }
+        ],
+    }
+    jsonschema.validate(base, json_schema("questions"))
+    for broken in (
+        {"difficulty": 5},
+        {"id": "Bad Id"},
+        {"type": "essay"},
+        {"answer": "yes"},
+        {"rubric": ["x"]},
+        {"choices": [{"text": "a", "correct": True}, {"text": "b"}]},
+        {"dificulty": 1},
+    ):
+        q = {**base["questions"][0], **broken}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**base, "questions": [q]}, json_schema("questions"))
