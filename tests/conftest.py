@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# In-process code (the bank cache, the progress store) must never touch the real user's data folders.
+os.environ["DOJO_HOME"] = tempfile.mkdtemp(prefix="dojo-test-home-")
 
 
 @pytest.fixture

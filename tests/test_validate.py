@@ -167,8 +167,13 @@ def test_duplicate_id_against_another_bank_is_reported_on_the_validated_file(tmp
     assert lines[0].startswith(f"{mine}:5:9: duplicate id 't-one': also at ")
 
 
-def kata_dir(tmp_path: Path, yaml_text: str, files=("prompt.md", "starter.py", "solution.py", "test_kata.py")):
-    d = tmp_path / "bank" / "katas" / "tiny"
+def kata_dir(
+    tmp_path: Path,
+    yaml_text: str,
+    files=("prompt.md", "starter.py", "solution.py", "test_kata.py"),
+    bank: str = "bank",
+):
+    d = tmp_path / bank / "katas" / "tiny"
     d.mkdir(parents=True)
     (d / "kata.yaml").write_text(yaml_text, encoding="utf-8")
     for f in files:
@@ -251,3 +256,11 @@ def test_huge_file_is_rejected_before_reading(tmp_path):
 def test_yes_and_no_stay_strings(tmp_path):
     body = header() + GOOD_Q.replace("- text: a", "- text: yes").replace("- text: b", "- text: no")
     assert problems_for(topic_file(tmp_path, body)) == []
+
+
+def test_duplicate_kata_slugs_across_banks_name_both_places(tmp_path):
+    a = kata_dir(tmp_path, KATA, bank="one")
+    b = kata_dir(tmp_path, KATA, bank="two")
+    assert validate([a.parent.parent, b.parent.parent], []) == [
+        f"{b}/kata.yaml:2:7: duplicate kata slug 'tiny': also at {a}/kata.yaml:2:7"
+    ]
