@@ -8,7 +8,6 @@ absolute times (DESIGN section 5, Timing).
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 import statistics
@@ -108,6 +107,8 @@ class LoopLag:
         self._stop = threading.Event()
 
     async def __aenter__(self) -> LoopLag:
+        import asyncio  # here, not at the top: every graded child imports katakit, few need asyncio
+
         self._loop_thread = threading.get_ident()
         self._last = _perf_counter()
         self._task = asyncio.get_running_loop().create_task(self._beat())
@@ -117,6 +118,8 @@ class LoopLag:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        import asyncio
+
         await asyncio.sleep(self.interval)  # one more tick: catch a block right at the end
         self._task.cancel()
         self._stop.set()
@@ -124,6 +127,8 @@ class LoopLag:
         self.max_gap = max(self.max_gap, _perf_counter() - self._last - self.interval)
 
     async def _beat(self) -> None:
+        import asyncio
+
         while True:
             await asyncio.sleep(self.interval)
             now = _perf_counter()
@@ -193,7 +198,8 @@ def compare_speedup(
     The statistic is the median of per-round ratios serial/candidate. Threshold = max(floor, share x the
     reference's own median speed-up). Fewer than 2 usable CPUs, or a reference that cannot reach `floor`
     itself (a busy machine), gives Inconclusive rather than a verdict we cannot stand behind. Inside a
-    band of +-7% around the threshold we measure more rounds (hysteresis) before deciding.
+    band of +-7% around the threshold we measure more rounds (hysteresis) before deciding; a reference below
+    `floor` gets one re-measure before Inconclusive.
     """
     if effective_cpus() < 2:
         raise Inconclusive(f"{name}: only {effective_cpus()} CPU available; a speed-up cannot be measured")
@@ -209,8 +215,11 @@ def compare_speedup(
         ref = statistics.median(s / t for s, t in zip(times[0], times[1], strict=True))
         cand = statistics.median(s / t for s, t in zip(times[0], times[2], strict=True))
         threshold = max(floor, share * ref)
-        ambiguous = abs(cand - threshold) < 0.07 * threshold or ref < floor
-        if not ambiguous or done >= max_rounds:
+        ambiguous = abs(cand - threshold) < 0.07 * threshold
+        # A busy machine (reference below its floor) gets one re-measure, not the full hysteresis budget: it
+        # rarely clears within seconds, and the learner waits for every round.
+        busy_retry = ref < floor and done < rounds + 2
+        if not (ambiguous or busy_retry) or done >= max_rounds:
             break
     base = statistics.median(times[0])
     timing = record(Timing(name, what, cand, ref, cand / ref if ref else None, threshold, cand >= threshold, "x"))
