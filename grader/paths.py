@@ -21,10 +21,14 @@ def env_banks() -> list[Path]:
 
 
 def bank_roots(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
-    """Built-in bank first, then DOJO_BANK folders, then --bank folders; duplicates removed."""
+    """Built-in bank first, then DOJO_BANK folders, then --bank folders; duplicates removed.
+
+    DOJO_NO_BUILTIN=1 leaves the built-in bank out (tests and authors working on a bank of their own).
+    """
     seen: set[Path] = set()
     roots = []
-    for p in [builtin_bank(), *env_banks(), *extra]:
+    builtin = [] if os.environ.get("DOJO_NO_BUILTIN", "") not in ("", "0") else [builtin_bank()]
+    for p in [*builtin, *env_banks(), *extra]:
         key = p.resolve()
         if key not in seen:
             seen.add(key)

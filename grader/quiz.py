@@ -1,0 +1,259 @@
+"""The quiz engine: filters, selection by mode, seeded order and shuffling, session results. Pure: no I/O.
+
+A session is reproducible: the same pool, seed and count give the same questions, in the same order, with the
+same choice order. Only what the pool is depends on the learner's history (--review: due; --mistakes: wrong).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from grader.answers import TRUE_FALSE, Graded, Response
+from grader.errors import UnknownItemError, UsageError
+from grader.models import CHOICE_TYPES, DIFFICULTIES, Question
+
+MODES = ("practice", "review", "mistakes", "exam")
+DEFAULT_COUNT = 10
+EXAM_SECONDS_PER_QUESTION = 60
+
+
+class TimeUp(Exception):
+    """An exam's time limit passed while a question was open."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the progress store knows about one question."""
+
+    attempts: int
+    correct: int
+    last_correct: bool
+    due: datetime | None  # FSRS due time (UTC); None before the first review
+
+
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """A question as shown in this session: `order` maps display position to original choice or item index."""
+
+    question: Question
+    order: tuple[int, ...] = ()
+
+    @property
+    def options(self) -> list[str]:
+        q = self.question
+        if q.type in CHOICE_TYPES:
+            return [q.choices[i].text for i in self.order]
+        if q.type == "ordering":
+            return [q.answer[i] for i in self.order]
+        if q.type == "true_false":
+            return list(TRUE_FALSE)
+        return []
+
+
+def parse_difficulty(raw: str) -> int:
+    names = {v: k for k, v in DIFFICULTIES.items()}
+    word = raw.strip().casefold()
+    if word in names:
+        return names[word]
+    if word.isdigit() and int(word) in DIFFICULTIES:
+        return int(word)
+    raise UsageError(f"unknown difficulty '{raw}'; use 1 (easy), 2 (medium) or 3 (hard)")
+
+
+def filter_questions(
+    questions: Sequence[Question],
+    *,
+    topics: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    difficulties: Iterable[int] = (),
+) -> list[Question]:
+    """Questions in any of `topics`, with any of `tags`, at any of `difficulties` (an empty filter allows all).
+    An unknown topic or tag raises UnknownItemError listing the valid ones."""
+    topics, tags, difficulties = set(topics), set(tags), set(difficulties)
+    known_topics = sorted({q.topic for q in questions})
+    known_tags = sorted({t for q in questions for t in q.tags})
+    for t in sorted(topics):
+        if t not in known_topics:
+            raise UnknownItemError(f"no topic '{t}'. Topics: {', '.join(known_topics) or 'none'}")
+    for t in sorted(tags):
+        if t not in known_tags:
+            raise UnknownItemError(
+                f"no tag '{t}'. Tags: {', '.join(known_tags) or 'none'}", hint=_close(t, known_tags)
+            )
+    return [
+        q
+        for q in questions
+        if (not topics or q.topic in topics)
+        and (not tags or tags.intersection(q.tags))
+        and (not difficulties or q.difficulty in difficulties)
+    ]
+
+
+def _close(word: str, known: list[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, known, n=3)
+    return f"Did you mean: {', '.join(close)}?" if close else None
+
+
+def pool_for(
+    mode: str, questions: Sequence[Question], history: Mapping[str, History], now: datetime
+) -> list[Question]:
+    """The questions a mode draws from, in a stable order before shuffling."""
+    if mode == "review":
+        due = [q for q in questions if (h := history.get(q.id)) and h.due is not None and h.due <= now]
+        return sorted(due, key=lambda q: (history[q.id].due, q.id))
+    if mode == "mistakes":
+        return [q for q in questions if (h := history.get(q.id)) and not h.last_correct]
+    return list(questions)
+
+
+def select(
+    mode: str,
+    questions: Sequence[Question],
+    history: Mapping[str, History],
+    *,
+    count: int,
+    seed: int,
+    now: datetime,
+    fresh_first: bool = False,
+) -> list[Question]:
+    """Pick up to `count` questions for `mode`. Review keeps the most overdue first (ties shuffled); the other
+    modes shuffle. `fresh_first` (practice without an explicit seed) puts never-answered questions first."""
+    pool = pool_for(mode, questions, history, now)
+    rng = random.Random(seed)
+    if mode == "review":
+        keyed = [(history[q.id].due, rng.random(), q) for q in pool]
+        chosen = [q for _, _, q in sorted(keyed, key=lambda t: (t[0], t[1]))]
+    else:
+        chosen = sorted(pool, key=lambda q: q.id)
+        rng.shuffle(chosen)
+        if fresh_first:
+            chosen.sort(key=lambda q: q.id in history)  # stable: keeps the shuffled order within each group
+    return chosen[:count]
+
+
+def present(q: Question, seed: int) -> Presented:
+    """Shuffle choices (authors tend to write the right one first) and ordering items (never already sorted)."""
+    rng = random.Random(f"{seed}:{q.id}")
+    if q.type in CHOICE_TYPES:
+        order = list(range(len(q.choices)))
+        rng.shuffle(order)
+        return Presented(q, tuple(order))
+    if q.type == "ordering":
+        n = len(q.answer)
+        order = list(range(n))
+        while n > 1 and order == sorted(order):
+            rng.shuffle(order)
+        return Presented(q, tuple(order))
+    return Presented(q)
+
+
+@dataclass(slots=True)
+class Outcome:
+    presented: Presented
+    response: Response | None = None  # None: not answered (time ran out, or the session ended)
+    graded: Graded | None = None
+    hints: int = 0
+    duration_s: float = 0.0
+    rating: int | None = None  # the FSRS rating recorded
+
+    @property
+    def question(self) -> Question:
+        return self.presented.question
+
+    @property
+    def correct(self) -> bool:
+        return self.graded is not None and self.graded.correct
+
+
+@dataclass(slots=True)
+class TopicScore:
+    answered: int = 0
+    correct: int = 0
+    score: float = 0.0
+
+
+@dataclass(slots=True)
+class Summary:
+    mode: str
+    seed: int
+    planned: int
+    outcomes: list[Outcome] = field(default_factory=list)
+    ended: str = "completed"  # completed | interrupted | end_of_input | time_up
+    elapsed_s: float = 0.0
+
+    @property
+    def answered(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.graded is not None]
+
+    @property
+    def correct(self) -> int:
+        return sum(o.correct for o in self.outcomes)
+
+    @property
+    def score(self) -> float:
+        return sum(o.graded.score for o in self.answered)
+
+    @property
+    def counted(self) -> list[Outcome]:
+        """What the score is out of: answered questions, plus unanswered ones when an exam's time ran out."""
+        return self.outcomes if self.mode == "exam" else self.answered
+
+    def per_topic(self) -> dict[str, TopicScore]:
+        out: dict[str, TopicScore] = {}
+        for o in self.counted:
+            t = out.setdefault(o.question.topic, TopicScore())
+            t.answered += 1
+            t.correct += o.correct
+            t.score += o.graded.score if o.graded else 0.0
+        return dict(sorted(out.items()))
+
+    @property
+    def missed(self) -> list[Outcome]:
+        return [o for o in self.counted if not o.correct]
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `dojo quiz --json`."""
+        counted = self.counted
+        return {
+            "mode": self.mode,
+            "seed": self.seed,
+            "ended": self.ended,
+            "asked": len(self.outcomes),
+            "planned": self.planned,
+            "answered": len(self.answered),
+            "correct": self.correct,
+            "total": len(counted),
+            "score": round(float(self.score), 3),
+            "percent": round(100 * self.score / len(counted), 1) if counted else 0.0,
+            "elapsed_s": round(self.elapsed_s, 1),
+            "topics": {
+                k: {"answered": v.answered, "correct": v.correct, "score": round(v.score, 3)}
+                for k, v in self.per_topic().items()
+            },
+            "missed": [
+                {
+                    "id": o.question.id,
+                    "topic": o.question.topic,
+                    "answered": o.graded is not None,
+                    "score": round(o.graded.score, 3) if o.graded else 0.0,
+                }
+                for o in self.missed
+            ],
+            "questions": [
+                {
+                    "id": o.question.id,
+                    "type": o.question.type,
+                    "correct": o.correct,
+                    "score": round(o.graded.score, 3) if o.graded else 0.0,
+                    "hints": o.hints,
+                    "rating": o.rating,
+                    "duration_s": round(o.duration_s, 1),
+                }
+                for o in self.outcomes
+            ],
+        }

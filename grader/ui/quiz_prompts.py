@@ -1,0 +1,249 @@
+"""The questionary prompt for each question type, plus hint keys and the exam clock.
+
+`ask()` returns a Response in the question's own terms, or HINT when the learner asked for one. Prompts are run
+with `.unsafe_ask()`, so Ctrl-C reaches the session as KeyboardInterrupt (summary, exit 130), and an exam's time
+running out reaches it as TimeUp.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import questionary
+from prompt_toolkit.filters import is_done
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
+from prompt_toolkit.layout.controls import FormattedTextControl
+
+from grader.answers import HINT_WORDS, RATINGS, Response
+from grader.quiz import Presented, TimeUp
+from grader.ui.ansi import ORDINALS, clock
+from grader.ui.session import HINT
+
+UNDO = "\0undo"  # returned by the ordering prompt's Backspace; never a valid answer
+
+STYLE = questionary.Style(
+    [
+        ("qmark", "fg:ansicyan bold"),
+        ("question", "bold"),
+        ("answer", "fg:ansicyan bold"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+        ("selected", "fg:ansicyan"),
+        ("instruction", "fg:ansibrightblack"),
+        ("clock", "fg:ansiyellow bold"),
+    ]
+)
+
+MESSAGES = {
+    "single_choice": "Your answer:",
+    "multiple_choice": "Select all that apply:",
+    "true_false": "True or false?",
+    "predict_output": "It prints:",
+    "short_answer": "Your answer:",
+    "explain": "Your explanation:",
+}
+
+
+def _instruction(base: str, hints_left: int) -> str:
+    return f"({base}{f' · ? for a hint ({hints_left} left)' if hints_left else ''})"
+
+
+def _title(text: str, indent: int) -> str:
+    """A choice as it fits the terminal: long lines wrapped, continuation lines kept under the first one
+    (prompt_toolkit would cut them off at the right edge instead)."""
+    import shutil
+    import textwrap
+
+    width = max(30, shutil.get_terminal_size().columns - indent - 2)
+    lines = []
+    for line in text.split("\n"):
+        lines += textwrap.wrap(line, width, drop_whitespace=False, replace_whitespace=False) or [""]
+    return ("\n" + " " * indent).join(lines)
+
+
+def run(question: questionary.Question, *, keys: dict[str, Any] | None = None, deadline: float | None = None):
+    """Ask `question`. `keys` maps extra keys to the result they return (e.g. "?" -> HINT). With a `deadline`
+    (time.monotonic()), a clock is shown under the prompt and TimeUp is raised when it passes."""
+    app = question.application
+    if keys:
+        kb = KeyBindings()
+        for key, result in keys.items():
+            kb.add(key, eager=True)(lambda event, r=result: _leave(event.app, r))
+        # Later bindings win over earlier ones for the same key, so ours go last.
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), kb])
+    if deadline is not None:
+        if deadline <= time.monotonic():
+            raise TimeUp
+        _add_clock(app, deadline)
+    _warm_up_after_first_render(app)
+    return question.unsafe_ask()
+
+
+_warming = False
+
+
+def _warm_up_after_first_render(app) -> None:
+    """Once the first question is on screen, import what the feedback needs (fsrs, rich tables and panels)
+    in the background while the learner reads: the first question comes sooner, the first feedback no later."""
+    global _warming
+    if _warming:
+        return
+    _warming = True
+
+    def start(_sender) -> None:
+        app.after_render -= start
+        import threading
+
+        threading.Thread(target=_preload, name="dojo-preload", daemon=True).start()
+
+    app.after_render += start
+
+
+def _preload() -> None:
+    try:
+        import fsrs  # noqa: F401
+        import rich.panel  # noqa: F401
+
+        import grader.ui.summary  # noqa: F401
+    except Exception:  # only an optimisation: the import happens again, and fails loudly, where it is needed
+        pass
+
+
+def _leave(app, result: Any) -> None:
+    # A hint or an undo is not an answer: erase the unanswered prompt instead of leaving it on screen.
+    app.erase_when_done = True
+    app.exit(result=result)
+
+
+def _choices(options: list[str], values: list[Any], indent: int) -> list[questionary.Choice]:
+    """Choices in display order. When any takes more than one line (program output, long statements), a blank
+    line separates them so that two choices never read as one."""
+    titles = [_title(text, indent) for text in options]
+    spaced = any("\n" in t for t in titles)
+    return [questionary.Choice(t + ("\n" if spaced else ""), value=v) for t, v in zip(titles, values, strict=True)]
+
+
+def _add_clock(app, deadline: float) -> None:
+    text = FormattedTextControl(lambda: [("class:clock", f"  ⏱ {clock(deadline - time.monotonic())} left")])
+    old = app.layout
+    app.layout = Layout(
+        HSplit([old.container, ConditionalContainer(Window(text, height=1), filter=~is_done)]),
+        focused_element=old.current_window,
+    )
+    app.refresh_interval = 0.5
+
+    def expire() -> None:
+        if app.is_running and not app.is_done:
+            app.exit(exception=TimeUp())
+
+    def arm() -> None:
+        import asyncio
+
+        asyncio.get_running_loop().call_later(max(0.0, deadline - time.monotonic()), expire)
+
+    app.pre_run_callables.append(arm)
+
+
+def _hint_keys(hints_left: int) -> dict[str, Any]:
+    return {"?": HINT} if hints_left else {}
+
+
+def ask(p: Presented, *, hints_left: int = 0, deadline: float | None = None):
+    """Ask one question; returns a Response, or HINT."""
+    q = p.question
+    if q.type in ("single_choice", "predict_output"):
+        prompt = questionary.select(
+            MESSAGES[q.type],
+            choices=_choices(p.options, list(p.order), 3),
+            instruction=_instruction("↑↓ to move, Enter to choose", hints_left),
+            style=STYLE,
+        )
+        got = run(prompt, keys=_hint_keys(hints_left), deadline=deadline)
+        return got if got == HINT else Response(picked=(got,))
+    if q.type == "multiple_choice":
+        prompt = questionary.checkbox(
+            MESSAGES[q.type],
+            choices=_choices(p.options, list(p.order), 5),
+            instruction=_instruction("Space to select, Enter to confirm", hints_left),
+            validate=lambda picked: bool(picked) or "Select at least one choice with Space, then press Enter.",
+            style=STYLE,
+        )
+        got = run(prompt, keys=_hint_keys(hints_left), deadline=deadline)
+        return got if got == HINT else Response(picked=tuple(sorted(got)))
+    if q.type == "true_false":
+        prompt = questionary.select(
+            MESSAGES[q.type],
+            choices=[questionary.Choice("True", value=True), questionary.Choice("False", value=False)],
+            instruction=_instruction("↑↓ to move, Enter to choose", hints_left),
+            style=STYLE,
+        )
+        got = run(prompt, keys=_hint_keys(hints_left), deadline=deadline)
+        return got if got == HINT else Response(value=got)
+    if q.type == "short_answer":
+        return _ask_text(MESSAGES[q.type], hints_left, deadline, required=True)
+    if q.type == "explain":
+        return _ask_text(MESSAGES[q.type], hints_left, deadline, required=False)
+    if q.type == "ordering":
+        return _ask_ordering(p, hints_left, deadline)
+    raise ValueError(f"unknown question type {q.type!r}")
+
+
+def _ask_text(message: str, hints_left: int, deadline: float | None, *, required: bool):
+    base = "type it, then Enter" if required else "a few sentences, then Enter; empty is fine"
+    hint_part = f" · ? for a hint ({hints_left} left)" if hints_left else ""
+    prompt = questionary.text(
+        message,
+        instruction=f"({base}{hint_part})",
+        validate=(lambda t: bool(t.strip()) or "Type an answer first.") if required else None,
+        style=STYLE,
+    )
+    got = run(prompt, deadline=deadline)
+    if hints_left and got.strip().casefold() in HINT_WORDS:
+        return HINT
+    return Response(text=got.strip())
+
+
+def _ask_ordering(p: Presented, hints_left: int, deadline: float | None):
+    """Build the order one position at a time; Backspace takes the last pick back."""
+    n = len(p.order)
+    placed: list[int] = []
+    while len(placed) < n - 1:
+        left = [(text, i) for text, i in zip(p.options, p.order, strict=True) if i not in placed]
+        keys = _hint_keys(hints_left) if not placed else {}
+        base = "↑↓ to move, Enter to choose" + (", Backspace to undo" if placed else "")
+        prompt = questionary.select(
+            f"What comes {ORDINALS[len(placed)]}?" if len(placed) < len(ORDINALS) else "What comes next?",
+            choices=_choices([text for text, _ in left], [i for _, i in left], 3),
+            instruction=_instruction(base, hints_left if not placed else 0),
+            style=STYLE,
+        )
+        if placed:
+            keys["backspace"] = UNDO
+        got = run(prompt, keys=keys, deadline=deadline)
+        if got == HINT:
+            return HINT
+        if got == UNDO:
+            placed.pop()
+            continue
+        placed.append(got)
+    placed += [i for i in p.order if i not in placed]
+    return Response(picked=tuple(placed))
+
+
+def ask_rating() -> int:
+    from grader.ui.display import rating_label
+
+    prompt = questionary.select(
+        "How did you do, compared with the model answer?",
+        choices=[questionary.Choice(rating_label(n), value=n) for n in RATINGS],
+        default=3,
+        instruction="(be honest: this decides when you see it again)",
+        style=STYLE,
+    )
+    return run(prompt)
+
+
+def pause(message: str = "Press any key for the next question (Ctrl-C stops)") -> None:
+    run(questionary.press_any_key_to_continue(message, style=STYLE))

@@ -1,0 +1,140 @@
+"""The quiz commands in-process through grader.cli.main (its error mapping included): filters, usage errors,
+plain mode, JSON, stats and topics. What needs a real process or terminal is in test_quiz_e2e.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from quiz_helpers import QUIZ_BANK
+
+from grader.cli import main
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def dojo_in(monkeypatch, capsys, home):
+    monkeypatch.setenv("DOJO_HOME", str(home))
+    monkeypatch.setenv("DOJO_NO_BUILTIN", "1")
+    monkeypatch.setenv("DOJO_BANK", str(QUIZ_BANK))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+
+    def run(*args: str, input: str = ""):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(input))  # not a TTY: plain mode
+        with pytest.raises(SystemExit) as e:
+            main(list(args))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=e.value.code, stdout=out.out, stderr=out.err)
+
+    return run
+
+
+def _stats(dojo_in) -> dict:
+    r = dojo_in("stats", "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_stdin_not_a_tty_means_plain_and_bad_lines_are_asked_again(dojo_in):
+    r = dojo_in(
+        "quiz", "--topic", "basics", "--tag", "threads", "--difficulty", "1", "--count", "1", input="x\n2\n"
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Not an answer:" in r.stdout and "Session summary" in r.stdout
+    assert _stats(dojo_in)["answered"] == 1
+
+
+def test_json_summary_on_stdout_and_the_session_on_stderr(dojo_in):
+    r = dojo_in("quiz", "--count", "2", "--seed", "1", "--json", input="1\n1\n")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["mode"] == "practice" and data["seed"] == 1 and data["asked"] >= 1
+    assert "Question 1 of 2" in r.stderr
+
+
+def test_unknown_topic_exits_2_and_lists_topics(dojo_in):
+    r = dojo_in("quiz", "--topic", "nope", "--plain")
+    assert r.returncode == 2
+    assert "no topic 'nope'" in r.stderr and "basics, loops" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_filters_that_leave_nothing_say_so(dojo_in):
+    r = dojo_in("quiz", "--topic", "loops", "--difficulty", "easy", "--plain")
+    assert r.returncode == 2
+    assert "no question matches --topic loops --difficulty easy" in r.stderr
+
+
+def test_mode_misuse_is_a_usage_error(dojo_in):
+    assert dojo_in("quiz", "--review", "--exam").returncode == 2
+    r = dojo_in("quiz", "--time-limit", "30")
+    assert r.returncode == 2 and "--exam" in r.stderr
+
+
+def test_review_with_nothing_due_says_so(dojo_in):
+    r = dojo_in("quiz", "--review", "--plain")
+    assert r.returncode == 0
+    assert "Nothing is due for review" in r.stdout
+
+
+def test_corrupt_progress_file_is_reported_and_kept(dojo_in, home):
+    home.mkdir(parents=True)
+    (home / "progress.sqlite3").write_bytes(b"not sqlite" * 100)
+    r = dojo_in("stats")
+    assert r.returncode == 1
+    assert "cannot be read" in r.stderr and "untouched" in r.stderr and "Traceback" not in r.stderr
+    assert (home / "progress.sqlite3").read_bytes() == b"not sqlite" * 100
+
+
+def test_topics_and_stats(dojo_in):
+    r = dojo_in("topics", "--json")
+    assert r.returncode == 0
+    assert [(t["topic"], t["questions"]) for t in json.loads(r.stdout)] == [("basics", 4), ("loops", 3)]
+    dojo_in("quiz", "--topic", "basics", "--count", "4", "--seed", "3", input="1\n1\n1\nto_thread\n")
+    st = _stats(dojo_in)
+    assert isinstance(st["answered"], int) and isinstance(st["correct"], int)
+    assert st["answered"] == 4 and st["streak_days"] == 1 and st["questions_seen"] == 4
+    human = dojo_in("stats")
+    assert "Answered 4" in human.stdout and "basics" in human.stdout
+    assert "basics" in dojo_in("topics").stdout
+
+
+def test_stats_counts_katas_passed(dojo_in, home):
+    from grader.progress import Store
+
+    home.mkdir(parents=True, exist_ok=True)
+    with Store.open(home / "progress.sqlite3") as store:
+        store.record_kata_attempt("a", "failed", 1.0)
+        store.record_kata_attempt("a", "passed", 1.0)
+        store.record_kata_attempt("b", "too_slow", 1.0)
+    st = _stats(dojo_in)
+    assert st["katas_passed"] == 1 and st["katas"] == {"a": "passed", "b": "too_slow"}
+
+
+def test_unknown_tag_exits_2_and_lists_tags(dojo_in):
+    r = dojo_in("quiz", "--tag", "thread", "--plain")
+    assert r.returncode == 2
+    assert "no tag 'thread'" in r.stderr and "asyncio, gil, threads" in r.stderr and "Did you mean" in r.stderr
+
+
+def test_mistakes_brings_back_what_was_answered_wrong(dojo_in, home):
+    from grader.progress import Store
+
+    # fx-short gets "nope" (wrong) or "1" (wrong): either way it is a mistake now.
+    dojo_in(
+        "quiz", "--topic", "basics", "--tag", "asyncio", "--difficulty", "2", "--count", "2", input="1\nnope\n"
+    )
+    r = dojo_in("quiz", "--mistakes", "--seed", "1", "--json", input="to_thread\n1\n")
+    data = json.loads(r.stdout)
+    assert data["mode"] == "mistakes" and "fx-short" in [q["id"] for q in data["questions"]]
+    with Store.open(home / "progress.sqlite3") as store:
+        history = store.history()
+    assert history["fx-short"].attempts == 2
