@@ -249,6 +249,27 @@ def load_kata(folder: Path, problems: Problems) -> Kata | None:
     return kata
 
 
+def python_problem(path: Path) -> tuple[int, int, str] | None:
+    """(line, col, message) when a kata's Python file does not parse, else None."""
+    import ast
+
+    try:
+        ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError as e:
+        return (e.lineno or 1, e.offset or 1, f"Python syntax error: {e.msg}")
+    except (OSError, ValueError) as e:
+        return (1, 1, f"cannot read as Python: {e}")
+    return None
+
+
+def _check_python(katas: list[Kata], problems: Problems) -> None:
+    for k in katas:
+        for f in (k.starter_path, k.solution_path, k.test_path, *k.wrong_paths):
+            problem = python_problem(f) if f.is_file() else None
+            if problem:
+                problems.add(f, *problem)
+
+
 def _check_unique(
     topics: list[Topic], katas: list[Kata], problems: Problems, known: dict[str, Location] | None = None
 ) -> None:
@@ -304,6 +325,7 @@ def validate(paths: list[Path], context_roots: list[Path]) -> list[str]:
     ctx_src.question_files = [p for p in ctx_src.question_files if p.resolve() not in mine]
     ctx_src.kata_dirs = [d for d in ctx_src.kata_dirs if d.resolve() not in mine]
     ctx_topics, ctx_katas = load_sources(ctx_src, Problems())
+    _check_python(katas, problems)
     # Context items first so that the clash is reported on the file being validated.
     _check_unique(ctx_topics + topics, ctx_katas + katas, problems)
     ctx_where = {loc_ for t in ctx_topics for q in t.questions if (loc_ := q.field_where.get("id"))} | {

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.skipif(shutil.which("uv") is None, reason="needs uv to 
 
 def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path):
     dist = tmp_path / "dist"
-    subprocess.run(["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        ["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)], check=True, capture_output=True, timeout=300
+    )
     wheel = next(dist.glob("*.whl"))
     venv = tmp_path / "venv"
     subprocess.run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, timeout=120)
@@ -36,10 +37,14 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "_bank" in r.stderr  # it validated the bank inside the installed package, not this checkout
 
-    r = subprocess.run([str(dojo), "kata", "list", "--json"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [str(dojo), "kata", "list", "--json"], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
     katas = json.loads(r.stdout)
     assert {k["slug"] for k in katas} == {p.parent.name for p in (ROOT / "katas").glob("*/kata.yaml")}
 
-    r = subprocess.run([str(py), "-m", "grader", "--version"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [str(py), "-m", "grader", "--version"], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
     assert r.stdout.startswith("dojo ")

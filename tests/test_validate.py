@@ -264,3 +264,9 @@ def test_duplicate_kata_slugs_across_banks_name_both_places(tmp_path):
     assert validate([a.parent.parent, b.parent.parent], []) == [
         f"{b}/kata.yaml:2:7: duplicate kata slug 'tiny': also at {a}/kata.yaml:2:7"
     ]
+
+
+def test_a_kata_python_file_that_does_not_parse_is_named(tmp_path):
+    d = kata_dir(tmp_path, KATA)
+    (d / "test_kata.py").write_text("def test_x(:\n    pass\n", encoding="utf-8")
+    assert validate([d], []) == [f"{d}/test_kata.py:1:12: Python syntax error: invalid syntax"]

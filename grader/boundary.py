@@ -1,0 +1,48 @@
+"""The one place that turns errors into messages and exit codes (DESIGN section 6).
+
+Typer-free, so that the fast lanes in grader/launch.py (which skip typer to start quickly) report errors exactly
+as the typer app does. Usage errors of the typer app itself are printed by typer (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+from grader.errors import DojoError, ExitStatus
+
+
+def debug(argv: list[str]) -> bool:
+    return "--traceback" in argv or os.environ.get("DOJO_DEBUG", "") not in ("", "0")
+
+
+def error(message: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    if hint:
+        sys.stderr.write(f"{hint}\n")
+
+
+def guard(run: Callable[[], int | None], argv: list[str]) -> int:
+    """Run `run`; map what it raises to a one-line message and an ExitStatus (`--traceback` re-raises)."""
+    try:
+        return int(run() or 0)
+    except DojoError as e:
+        if debug(argv):
+            raise
+        error(e.message, e.hint)
+        return int(e.exit_status)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        return int(ExitStatus.SUCCESS)
+    except Exception as e:
+        if debug(argv):
+            raise
+        error(
+            f"internal error: {type(e).__name__}: {e}",
+            "This is a bug in Concurrency Dojo. Run again with --traceback and report it.",
+        )
+        return int(ExitStatus.FAILURE)
