@@ -143,6 +143,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         message = str(exc.value)
     elif isinstance(exc.value, AssertionError):
         message = message.removeprefix("AssertionError: ")
+        # A kata's own words come first; pytest's rewritten-assert detail ("assert False / + where ...") after
+        # them only adds object addresses for a learner.
+        words, detail, _ = message.partition("\nassert ")
+        if detail and words.strip():
+            message = words
     if where:
         message = f"{message} ({where})"
     if kind == "inconclusive":

@@ -67,3 +67,12 @@ def test_too_slow_reports_what_was_measured() -> None:
 def test_prepare_rejects_before_running(source: bytes, reason: str) -> None:
     with pytest.raises(PrepareError, match=reason):
         check_source(source)
+
+
+def test_a_kata_message_is_shown_without_pytest_assert_detail() -> None:
+    kata = KATAS["fx-failed"]
+    tests = {t["name"]: t for t in grade(kata, kata.path / "submission.py").to_json()["tests"]}
+    assert tests["test_add_explains_itself"]["message"] == (
+        "add(1, 1) must be 2: check the operator (test_kata.py:13)"
+    )
+    assert "assert" in tests["test_add"]["message"]  # no words of the kata's own: pytest's detail is all there is

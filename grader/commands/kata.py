@@ -33,10 +33,8 @@ def _kata(ctx: typer.Context, slug: str) -> Kata:
 
 
 def _store() -> Store:
-    try:
-        from grader.progress import Store
-    except ImportError as e:  # pragma: no cover - only while progress.py is being written
-        raise DojoError(f"the progress store is not available: {e}") from None
+    from grader.progress import Store
+
     return Store.open()
 
 
