@@ -15,15 +15,14 @@ import random
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import CodeType, FrameType, FunctionType
+from types import FrameType
 from typing import Any
 
 import submission
 
-from grader import katakit
+from grader import katakit, preempt
 
 ACCOUNTS = 5
 WORKERS = 4
@@ -35,85 +34,10 @@ SWITCH_INTERVAL = 1e-6
 YIELD_SHARE = 0.1
 
 _SUBMISSION_FILE = str(Path(submission.__file__).resolve())
-_random = random.random  # a C function, safe to call from any thread
 
 
 def _is_submission(frame: FrameType) -> bool:
     return str(Path(frame.f_code.co_filename).resolve()) == _SUBMISSION_FILE
-
-
-def _maybe_yield(*_: Any) -> None:
-    if _random() < YIELD_SHARE:
-        time.sleep(0)  # releases the GIL: another thread may run right here, between two instructions
-
-
-def _trace_opcodes(frame: FrameType, event: str, arg: Any) -> Any:
-    frame.f_trace_opcodes = True
-    if event == "opcode":
-        _maybe_yield()
-    return _trace_opcodes
-
-
-def _submission_code() -> set[CodeType]:
-    """The code objects of submission.py: its functions, methods and everything nested in them."""
-    path = str(Path(submission.__file__).resolve())
-    found: set[CodeType] = set()
-
-    def add(code: CodeType) -> None:
-        if code not in found and str(Path(code.co_filename).resolve()) == path:
-            found.add(code)
-            for const in code.co_consts:
-                if isinstance(const, CodeType):
-                    add(const)
-
-    def visit(obj: Any) -> None:
-        obj = getattr(obj, "__func__", obj)  # staticmethod, classmethod
-        if isinstance(obj, FunctionType):
-            add(obj.__code__)
-        elif isinstance(obj, property):
-            for f in (obj.fget, obj.fset, obj.fdel):
-                visit(f)
-        elif isinstance(obj, type) and obj.__module__ == submission.__name__:
-            for attr in vars(obj).values():
-                visit(attr)
-
-    for value in vars(submission).values():
-        visit(value)
-    return found
-
-
-@contextmanager
-def _switch_anywhere() -> Iterator[None]:
-    """A 1 us switch interval, plus a GIL release before a random share of submission.py's instructions.
-
-    3.12+: sys.monitoring INSTRUCTION events on the submission's code objects (every thread). 3.11: a tracer
-    with opcode events on the threads started inside the block (the workers).
-    """
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    monitoring = getattr(sys, "monitoring", None)
-    codes = _submission_code()
-    try:
-        if monitoring is None:
-            threading.settrace(lambda frame, event, arg: _trace_opcodes if frame.f_code in codes else None)
-            yield
-        else:
-            tool = next(i for i in range(6) if monitoring.get_tool(i) is None)
-            monitoring.use_tool_id(tool, "dojo-kata-preempt")
-            try:
-                monitoring.register_callback(tool, monitoring.events.INSTRUCTION, _maybe_yield)
-                for code in codes:
-                    monitoring.set_local_events(tool, code, monitoring.events.INSTRUCTION)
-                yield
-            finally:
-                for code in codes:
-                    monitoring.set_local_events(tool, code, 0)
-                monitoring.register_callback(tool, monitoring.events.INSTRUCTION, None)
-                monitoring.free_tool_id(tool)
-    finally:
-        if monitoring is None:
-            threading.settrace(None)  # type: ignore[arg-type]
-        sys.setswitchinterval(old)
 
 
 # ---------------------------------------------------------------- diagnosis
@@ -177,7 +101,7 @@ def _run(jobs: dict[str, list[Callable[[], Any]]], accounts: list[Any]) -> dict[
             errors.append(f"{name}: {type(e).__name__}: {e}")
 
     threads = [threading.Thread(target=work, args=(i, n), name=n, daemon=True) for i, n in enumerate(names)]
-    with _switch_anywhere():
+    with preempt.switch_anywhere(submission, share=YIELD_SHARE, interval=SWITCH_INTERVAL):
         for t in threads:
             t.start()
         began = last_change = time.monotonic()

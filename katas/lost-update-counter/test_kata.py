@@ -14,98 +14,16 @@ Two things make the race show up in every run instead of once a week:
 import random
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from types import CodeType, FrameType, FunctionType
-from typing import Any
+from collections.abc import Callable
 
 import submission
+
+from grader import preempt
 
 RUNS = 20
 EVENTS_PER_RUN = 480  # divisible by 3, 4, 5 and 6 threads
 SWITCH_INTERVAL = 1e-6
-YIELD_SHARE = 0.1  # share of the submission's instructions before which the tracer yields the GIL
-
-_random = random.random  # bound here: a C function, safe to call from any thread
-
-
-# ---------------------------------------------------------------- making every instruction a switch point
-
-
-def _maybe_yield(*_: Any) -> None:
-    if _random() < YIELD_SHARE:
-        time.sleep(0)  # releases the GIL: another thread may run right here, between two instructions
-
-
-def _trace_opcodes(frame: FrameType, event: str, arg: Any) -> Any:
-    frame.f_trace_opcodes = True
-    if event == "opcode":
-        _maybe_yield()
-    return _trace_opcodes
-
-
-def _submission_code() -> set[CodeType]:
-    """The code objects of submission.py: its functions, methods and everything nested in them."""
-    path = str(Path(submission.__file__).resolve())
-    found: set[CodeType] = set()
-
-    def add(code: CodeType) -> None:
-        if code not in found and str(Path(code.co_filename).resolve()) == path:
-            found.add(code)
-            for const in code.co_consts:
-                if isinstance(const, CodeType):
-                    add(const)
-
-    def visit(obj: Any) -> None:
-        obj = getattr(obj, "__func__", obj)  # staticmethod, classmethod
-        if isinstance(obj, FunctionType):
-            add(obj.__code__)
-        elif isinstance(obj, property):
-            for f in (obj.fget, obj.fset, obj.fdel):
-                visit(f)
-        elif isinstance(obj, type) and obj.__module__ == submission.__name__:
-            for attr in vars(obj).values():
-                visit(attr)
-
-    for value in vars(submission).values():
-        visit(value)
-    return found
-
-
-@contextmanager
-def _switch_anywhere() -> Iterator[None]:
-    """A 1 us switch interval, plus a GIL release before a random share of submission.py's instructions.
-
-    3.12+: sys.monitoring INSTRUCTION events on the submission's code objects (every thread). 3.11: a tracer
-    with opcode events on the threads started inside the block (the workers).
-    """
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    monitoring = getattr(sys, "monitoring", None)
-    codes = _submission_code()
-    try:
-        if monitoring is None:
-            threading.settrace(lambda frame, event, arg: _trace_opcodes if frame.f_code in codes else None)
-            yield
-        else:
-            tool = next(i for i in range(6) if monitoring.get_tool(i) is None)
-            monitoring.use_tool_id(tool, "dojo-kata-preempt")
-            try:
-                monitoring.register_callback(tool, monitoring.events.INSTRUCTION, _maybe_yield)
-                for code in codes:
-                    monitoring.set_local_events(tool, code, monitoring.events.INSTRUCTION)
-                yield
-            finally:
-                for code in codes:
-                    monitoring.set_local_events(tool, code, 0)
-                monitoring.register_callback(tool, monitoring.events.INSTRUCTION, None)
-                monitoring.free_tool_id(tool)
-    finally:
-        if monitoring is None:
-            threading.settrace(None)  # type: ignore[arg-type]
-        sys.setswitchinterval(old)
+YIELD_SHARE = 0.1  # share of the submission's instructions before which the GIL is released (grader.preempt)
 
 
 # ---------------------------------------------------------------- inputs
@@ -138,7 +56,7 @@ def test_one_batch_gives_the_exact_total() -> None:
 
 def test_no_update_is_lost_when_threads_switch_often() -> None:
     rng = random.Random()
-    with _switch_anywhere():
+    with preempt.switch_anywhere(submission, share=YIELD_SHARE, interval=SWITCH_INTERVAL):
         for run in range(1, RUNS + 1):
             n_threads = rng.randrange(3, 7)
             batches = _batches(rng, n_threads)
