@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from grader.bank import load_kata
 from grader.checks import Problems
+from grader.kata_file import load_kata
 from grader.runner import grade
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,14 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import bankcache
-from grader.checks import Problems, check_mapping, describe, loc, show_path
+from grader.checks import Problems, show_path
 from grader.errors import BankError
-from grader.models import Bank, Choice, Kata, Location, Question, Topic
-from grader.schema import ANSWER_KINDS, CHOICE_FIELDS, KATA_FIELDS, QUESTION_FIELDS, TOPIC_FIELDS, TYPE_RULES
-from grader.yamlnodes import Node, YamlProblem, parse, read_text
+from grader.kata_file import check_python, load_kata
+from grader.models import Bank, Kata, Location, Topic
+from grader.topic_file import load_topic
 
-KATA_FILES = ("kata.yaml", "prompt.md", "starter.py", "solution.py", "test_kata.py")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -66,208 +64,6 @@ def _kata_dirs(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(d for d in folder.iterdir() if d.is_dir() and not d.name.startswith((".", "_")))
-
-
-def _parse_file(path: Path, problems: Problems) -> Node | None:
-    try:
-        return parse(read_text(path))
-    except YamlProblem as e:
-        problems.add(path, e.line, e.col, e.message)
-    except OSError as e:
-        problems.add(path, 1, 1, f"cannot read: {e.strerror}")
-    return None
-
-
-def load_topic(path: Path, problems: Problems) -> Topic | None:
-    cached = bankcache.get(path)
-    if isinstance(cached, Topic):
-        return cached
-    before = len(problems)
-    root = _parse_file(path, problems)
-    if root is None:
-        return None
-    top = check_mapping(root, TOPIC_FIELDS, path, problems, "a question file")
-    if top is None:
-        return None
-    slug = top["topic"].value if "topic" in top else path.stem
-    if "topic" in top and slug != path.stem:
-        problems.at(path, top["topic"], f"topic '{slug}' must match the file name '{path.stem}'")
-    questions = []
-    for qnode in top["questions"].value if "questions" in top else []:
-        q = _question(qnode, slug, path, problems)
-        if q is not None:
-            questions.append(q)
-    title = top["title"].value if "title" in top else slug
-    topic = Topic(slug=slug, title=title, path=path, questions=tuple(questions))
-    if len(problems) == before:
-        bankcache.put(path, topic)
-    return topic
-
-
-def _question(node: Node, topic: str, path: Path, problems: Problems) -> Question | None:
-    qid = node.value.get("id", (None, None))[1] if isinstance(node.value, dict) else None
-    what = f"question '{qid.value}'" if qid is not None and isinstance(qid.value, str) else "a question"
-    f = check_mapping(node, QUESTION_FIELDS, path, problems, what)
-    if f is None or "type" not in f:
-        return None
-    qtype = f["type"].value
-    rules = TYPE_RULES[qtype]
-    for name, needed in rules.items():
-        if needed and name not in f and name not in node.value:
-            problems.at(path, node, f"{what} ({qtype}) is missing required field '{name}'")
-        elif not needed and name in node.value:
-            problems.at(path, node.value[name][0], f"'{name}' is not used by {qtype} questions; remove it")
-    if qtype == "predict_output" and "code" not in node.value:
-        problems.at(path, node, f"{what} (predict_output) is missing required field 'code'")
-    choices = _choices(f.get("choices"), qtype, path, problems) if rules["choices"] else ()
-    answer = _answer(f.get("answer"), qtype, path, problems) if rules["answer"] else None
-    if any(name not in f for name in ("id", "difficulty", "prompt", "explanation", "references")):
-        return None
-    return Question(
-        id=f["id"].value,
-        type=qtype,
-        topic=topic,
-        difficulty=f["difficulty"].value,
-        prompt=f["prompt"].value.strip(),
-        explanation=f["explanation"].value.strip(),
-        references=_strs(f.get("references")),
-        tags=_strs(f.get("tags")),
-        covers=_strs(f.get("covers")),
-        code=f["code"].value.rstrip("\n") if "code" in f else None,
-        choices=choices,
-        answer=answer,
-        rubric=_strs(f.get("rubric")),
-        hints=_strs(f.get("hints")),
-        where=loc(path, node),
-        field_where={k: loc(path, v) for k, v in f.items()},
-    )
-
-
-def _strs(node: Node | None) -> tuple[str, ...]:
-    return tuple(i.value.strip() for i in node.value) if node is not None else ()
-
-
-def _choices(node: Node | None, qtype: str, path: Path, problems: Problems) -> tuple[Choice, ...]:
-    if node is None:
-        return ()
-    out = []
-    for c in node.value:
-        f = check_mapping(c, CHOICE_FIELDS, path, problems, "a choice")
-        if f is None or "text" not in f:
-            continue
-        fb = f.get("feedback")
-        out.append(
-            Choice(
-                text=f["text"].value.rstrip("\n"),
-                correct=bool(f.get("correct") and f["correct"].value),
-                feedback=fb.value.strip() if fb else None,
-            )
-        )
-    n_correct = sum(c.correct for c in out)
-    if len(out) == len(node.value):
-        if qtype == "multiple_choice" and n_correct == 0:
-            problems.at(path, node, "multiple_choice needs at least one choice with 'correct: true'")
-        elif qtype != "multiple_choice" and n_correct != 1:
-            problems.at(path, node, f"{qtype} needs exactly one choice with 'correct: true', has {n_correct}")
-        texts = [c.text for c in out]
-        dup = next((t for t in texts if texts.count(t) > 1), None)
-        if dup is not None:
-            problems.at(path, node, f"two choices have the same text: '{dup[:40]}'")
-    return tuple(out)
-
-
-def _answer(node: Node | None, qtype: str, path: Path, problems: Problems):
-    if node is None:
-        return None
-    kind = ANSWER_KINDS[qtype]
-    v = node.value
-    if kind == "bool" and not isinstance(v, bool):
-        problems.at(path, node, f"'answer' of a true_false question must be true or false, not {describe(v)}")
-    elif kind == "str" and (not isinstance(v, str) or not v.strip()):
-        problems.at(
-            path, node, f"'answer' of an explain question must be the model answer text, not {describe(v)}"
-        )
-    elif kind == "str_list":
-        items = v if isinstance(v, list) else None
-        if items is None or not items or any(not isinstance(i.value, str | int | float) for i in items):
-            problems.at(path, node, f"'answer' of a {qtype} question must be a list of strings, not {describe(v)}")
-            return None
-        strs = tuple(str(i.value).strip() for i in items)
-        if qtype == "ordering":
-            if not 2 <= len(strs) <= 8:
-                problems.at(path, node, f"an ordering question needs 2 to 8 items, has {len(strs)}")
-            if len(set(strs)) != len(strs):
-                problems.at(path, node, "the items of an ordering question must be distinct")
-        return strs
-    else:
-        return v.strip() if isinstance(v, str) else v
-    return None
-
-
-def load_kata(folder: Path, problems: Problems) -> Kata | None:
-    missing = [name for name in KATA_FILES if not (folder / name).is_file()]
-    for name in missing:
-        problems.add(folder / name, 1, 1, f"kata '{folder.name}' is missing required file {name}")
-    if "kata.yaml" in missing:
-        return None
-    path = folder / "kata.yaml"
-    cached = bankcache.get(path)
-    if isinstance(cached, Kata) and not missing:
-        return cached
-    before = len(problems)
-    root = _parse_file(path, problems)
-    if root is None:
-        return None
-    f = check_mapping(root, KATA_FIELDS, path, problems, "kata.yaml")
-    if f is None:
-        return None
-    if "slug" in f and f["slug"].value != folder.name:
-        problems.at(path, f["slug"], f"slug '{f['slug'].value}' must match the folder name '{folder.name}'")
-    if "hints" in f and len(f["hints"].value) < 3:
-        problems.at(
-            path,
-            f["hints"],
-            f"a kata needs at least 3 hints, from a nudge to nearly the answer; has {len(f['hints'].value)}",
-        )
-    if any(spec.required and spec.name not in f for spec in KATA_FIELDS):
-        return None
-    kata = Kata(
-        slug=f["slug"].value,
-        title=f["title"].value,
-        difficulty=f["difficulty"].value,
-        topics=_strs(f["topics"]),
-        requires_python=f["requires_python"].value.strip(),
-        time_limit_s=float(f["time_limit_s"].value),
-        memory_limit_mb=f["memory_limit_mb"].value,
-        hints=_strs(f["hints"]),
-        path=folder,
-        where=loc(path, root),
-        field_where={k: loc(path, v) for k, v in f.items()},
-    )
-    if len(problems) == before:
-        bankcache.put(path, kata)
-    return kata
-
-
-def python_problem(path: Path) -> tuple[int, int, str] | None:
-    """(line, col, message) when a kata's Python file does not parse, else None."""
-    import ast
-
-    try:
-        ast.parse(path.read_bytes(), filename=str(path))
-    except SyntaxError as e:
-        return (e.lineno or 1, e.offset or 1, f"Python syntax error: {e.msg}")
-    except (OSError, ValueError) as e:
-        return (1, 1, f"cannot read as Python: {e}")
-    return None
-
-
-def _check_python(katas: list[Kata], problems: Problems) -> None:
-    for k in katas:
-        for f in (k.starter_path, k.solution_path, k.test_path, *k.wrong_paths):
-            problem = python_problem(f) if f.is_file() else None
-            if problem:
-                problems.add(f, *problem)
 
 
 def _check_unique(
@@ -325,7 +121,7 @@ def validate(paths: list[Path], context_roots: list[Path]) -> list[str]:
     ctx_src.question_files = [p for p in ctx_src.question_files if p.resolve() not in mine]
     ctx_src.kata_dirs = [d for d in ctx_src.kata_dirs if d.resolve() not in mine]
     ctx_topics, ctx_katas = load_sources(ctx_src, Problems())
-    _check_python(katas, problems)
+    check_python(katas, problems)
     # Context items first so that the clash is reported on the file being validated.
     _check_unique(ctx_topics + topics, ctx_katas + katas, problems)
     ctx_where = {loc_ for t in ctx_topics for q in t.questions if (loc_ := q.field_where.get("id"))} | {

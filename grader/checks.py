@@ -10,7 +10,7 @@ from typing import Any
 
 from grader.models import Location
 from grader.schema import Field
-from grader.yamlnodes import Node
+from grader.yamlnodes import Node, YamlProblem, parse, read_text
 
 _KIND_NAMES = {
     "str": "a string",
@@ -162,3 +162,19 @@ def _pattern_help(pattern: str) -> str:
 
 def loc(path: Path, node: Node) -> Location:
     return Location(path, node.line, node.col)
+
+
+def parse_file(path: Path, problems: Problems) -> Node | None:
+    """Parse a bank YAML file into nodes; a problem (with line and column) instead of an exception."""
+    try:
+        return parse(read_text(path))
+    except YamlProblem as e:
+        problems.add(path, e.line, e.col, e.message)
+    except OSError as e:
+        problems.add(path, 1, 1, f"cannot read: {e.strerror}")
+    return None
+
+
+def strs(node: Node | None) -> tuple[str, ...]:
+    """The stripped strings of a validated str_list node (empty when the field is absent)."""
+    return tuple(i.value.strip() for i in node.value) if node is not None else ()

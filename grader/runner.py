@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader import sandbox
-from grader.bank import python_problem
 from grader.checks import show_path
 from grader.errors import BankError
+from grader.kata_file import python_problem
 from grader.models import Kata
 from grader.verdict import TestResult, Verdict
 
