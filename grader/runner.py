@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grader import sandbox
+from grader import privileges, sandbox
 from grader.checks import show_path
 from grader.errors import BankError
 from grader.kata_file import python_problem
@@ -83,7 +83,9 @@ def expected_tests(test_file: Path) -> set[str]:
     return names
 
 
-def _prepare(root: Path, kata: Kata, source: bytes, reference: Path, priv: sandbox.Privileges) -> dict[str, str]:
+def _prepare(
+    root: Path, kata: Kata, source: bytes, reference: Path, priv: privileges.Privileges
+) -> dict[str, str]:
     """Lay out the run's folder: work/ (cwd: submission + tests, read-only to the child), the reference in an
     unlistable sibling folder, tmp/ (the child's HOME and TMPDIR), stash/ (mount points for masking)."""
     os.chmod(root, 0o711)
@@ -120,7 +122,7 @@ class Grading:
     def __init__(self, kata: Kata, source: bytes, reference: Path, output_bytes: int) -> None:
         self.kata, self.source = kata, source
         self.started = time.monotonic()
-        self.priv = sandbox.plan_privileges()
+        self.priv = privileges.plan_privileges()
         sandbox.warm_bytecode()
         self.limits = sandbox.Limits(
             wall_s=kata.time_limit_s, memory_mb=kata.memory_limit_mb, output_bytes=output_bytes
@@ -167,8 +169,8 @@ class Grading:
             if self.priv.uid is None:
                 raise
             # Root without the right to unshare or mount (some containers): run as we are, and say so.
-            self.priv = sandbox.Privileges(None, reason=f"could not drop privileges here ({e})")
-            sandbox.DROP_FAILED = self.priv.reason
+            self.priv = privileges.Privileges(None, reason=f"could not drop privileges here ({e})")
+            privileges.DROP_FAILED = self.priv.reason
             return spawn()
 
     def finish(self, on_record: Callable[[dict], None] | None = None) -> Verdict:

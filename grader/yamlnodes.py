@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -106,6 +107,8 @@ def _scalar(ev: yaml.ScalarEvent) -> Any:
 
 def parse(text: str) -> Node:
     """Compose one YAML document into Nodes. Raises YamlProblem."""
+    import yaml  # here, not at the top: a bank served from the cache never needs it (start-up time)
+
     stack: list[tuple[Node, list[Node]]] = []  # (container node, pending key for mappings)
     root: Node | None = None
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import sandbox
+from grader import privileges
 from grader.bank import load_bank
 from grader.runner import grade
 
@@ -18,7 +18,7 @@ HERE = Path(__file__).parent / "fixtures" / "hostile"
 ROOT = Path(__file__).resolve().parent.parent
 KATA = load_bank([HERE / "bank"]).kata("hx-add")
 MARKER = b"DOJO-HOSTILE-MARKER"
-DROPPED = sandbox.plan_privileges().uid is not None
+DROPPED = privileges.plan_privileges().uid is not None
 
 CASES = {
     "syntax_error": {"error"},
