@@ -115,6 +115,8 @@ def _finish(run, banks: list[Path], slug: str, file: Path, folder: Path, early) 
         early.memory_limit_mb,
     )
     if not same:
+        if kata is not None:
+            store.close()
         if isinstance(run, runner.Grading):
             run.cancel()
         return None
