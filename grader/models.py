@@ -53,6 +53,9 @@ class Question:
     answer: Any = None  # bool | tuple[str, ...] | str, by type
     rubric: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
+    # PEP 440 specifier set (">=3.12", ">=3.11,<3.14"): the Python versions on which the marked answer holds.
+    # None means every supported version. grader.versions.applies_to() decides for one version.
+    python: str | None = None
     where: Location | None = None
     field_where: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
