@@ -15,7 +15,7 @@ from typing import Any
 from grader import __version__
 from grader.paths import cache_home
 
-FORMAT = 1
+FORMAT = 2  # bump whenever the cached dataclasses change shape (2: Question.python)
 _dir: Path | None = None
 
 

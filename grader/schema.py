@@ -13,6 +13,8 @@ from grader.models import CHOICE_TYPES, QUESTION_TYPES
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COVERS = r"^(C([1-9]|[1-3][0-9]|4[0-2])|I([1-9]|1[0-2]))$"
 FORMAT_VERSIONS = (1,)
+_SPEC = r"(~=|==|!=|<=|>=|<|>)\s*3(\.[0-9]+){1,2}(\.\*)?"
+PYTHON_RANGE = rf"^\s*{_SPEC}(\s*,\s*{_SPEC})*\s*$"  # PEP 440 specifiers on 3.x, comma-separated
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class Field:
     enum: tuple[Any, ...] | None = None
     min_items: int | None = None
     max_items: int | None = None
+    # A pattern for editors only (JSON Schema): the loader checks this field itself, with a clearer message.
+    schema_pattern: str | None = None
 
 
 TOPIC_FIELDS = (
@@ -54,8 +58,22 @@ QUESTION_FIELDS = (
     ),
     Field("rubric", "str_list", "explain: points a good answer mentions.", min_items=1),
     Field("explanation", "str", "Why the answer is right; shown after every answer.", True),
-    Field("hints", "str_list", "Hints shown in order on request."),
-    Field("references", "str_list", "URLs or guide sections.", True, min_items=1),
+    Field("hints", "str_list", "Hints shown in order on request: nudges toward the reasoning, never the answer."),
+    Field(
+        "python",
+        "str",
+        "The Python versions on which the marked answer holds, as a PEP 440 specifier set such as '>=3.14' "
+        "or '>=3.11,<3.14'; it must admit at least one of 3.11 to 3.15. Omit it when the answer holds on every "
+        "version. The quiz asks the question only of learners targeting a version in the range.",
+        schema_pattern=PYTHON_RANGE,
+    ),
+    Field(
+        "references",
+        "str_list",
+        "Where to read more: official documentation URLs (docs.python.org, PEPs).",
+        True,
+        min_items=1,
+    ),
 )
 
 CHOICE_FIELDS = (
@@ -101,8 +119,8 @@ def _field_schema(f: Field) -> dict[str, Any]:
     if f.kind == "str":
         s["type"] = "string"
         s["minLength"] = 1
-        if f.pattern:
-            s["pattern"] = f.pattern
+        if f.pattern or f.schema_pattern:
+            s["pattern"] = f.pattern or f.schema_pattern
     elif f.kind in ("int", "number"):
         s["type"] = "integer" if f.kind == "int" else "number"
     elif f.kind == "bool":

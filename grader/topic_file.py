@@ -8,6 +8,7 @@ from grader import bankcache
 from grader.checks import Problems, check_mapping, describe, loc, parse_file, strs
 from grader.models import Choice, Question, Topic
 from grader.schema import ANSWER_KINDS, CHOICE_FIELDS, QUESTION_FIELDS, TOPIC_FIELDS, TYPE_RULES
+from grader.versions import range_problem
 from grader.yamlnodes import Node
 
 
@@ -54,6 +55,10 @@ def _question(node: Node, topic: str, path: Path, problems: Problems) -> Questio
         problems.at(path, node, f"{what} (predict_output) is missing required field 'code'")
     choices = _choices(f.get("choices"), qtype, path, problems) if rules["choices"] else ()
     answer = _answer(f.get("answer"), qtype, path, problems) if rules["answer"] else None
+    python = f["python"].value.strip() if "python" in f else None
+    if python is not None and (why := range_problem(python)) is not None:
+        problems.at(path, f["python"], why)
+        python = None
     if any(name not in f for name in ("id", "difficulty", "prompt", "explanation", "references")):
         return None
     return Question(
@@ -71,6 +76,7 @@ def _question(node: Node, topic: str, path: Path, problems: Problems) -> Questio
         answer=answer,
         rubric=strs(f.get("rubric")),
         hints=strs(f.get("hints")),
+        python=python,
         where=loc(path, node),
         field_where={k: loc(path, v) for k, v in f.items()},
     )

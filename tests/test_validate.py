@@ -270,3 +270,79 @@ def test_a_kata_python_file_that_does_not_parse_is_named(tmp_path):
     d = kata_dir(tmp_path, KATA)
     (d / "test_kata.py").write_text("def test_x(:\n    pass\n", encoding="utf-8")
     assert validate([d], []) == [f"{d}/test_kata.py:1:12: Python syntax error: invalid syntax"]
+
+
+def with_python(rng: str) -> str:
+    """GOOD_Q with a `python:` line right after difficulty (line 8, value at column 13)."""
+    return header() + GOOD_Q.replace("difficulty: 1\n", f"difficulty: 1\n    python: {rng}\n")
+
+
+@pytest.mark.parametrize(
+    ("rng", "expected"),
+    [
+        (
+            '">=3.x"',
+            "questions/t.yaml:8:13: 'python' '>=3.x' is not a version range (PEP 440, like '>=3.12' or "
+            "'>=3.11,<3.14')",
+        ),
+        (
+            '"3.12"',
+            "questions/t.yaml:8:13: 'python' '3.12' is not a version range (PEP 440, like '>=3.12' or "
+            "'>=3.11,<3.14'); did you mean '==3.12' or '>=3.12'?",
+        ),
+        (
+            '"<3.11"',
+            "questions/t.yaml:8:13: 'python' '<3.11' admits no Python from 3.11 to 3.15, so the question "
+            "would never be asked",
+        ),
+        (
+            '">=3.14,<3.13"',
+            "questions/t.yaml:8:13: 'python' '>=3.14,<3.13' admits no Python from 3.11 to 3.15, so the "
+            "question would never be asked",
+        ),
+        ("3.12", "questions/t.yaml:8:13: 'python' must be a string, not 3.12 (a number)"),
+    ],
+    ids=["not-a-specifier", "bare-version", "before-3.11", "empty-intersection", "unquoted-number"],
+)
+def test_a_bad_python_range_is_named_with_its_position(tmp_path, rng, expected):
+    assert problems_for(topic_file(tmp_path, with_python(rng))) == [expected]
+
+
+@pytest.mark.parametrize("rng", ['">=3.14"', '">=3.11,<3.14"', '"==3.13.*"', '"~=3.12"', '">=3.15.0b1"'])
+def test_a_good_python_range_is_accepted_and_kept(tmp_path, rng):
+    from grader.bank import load_bank
+
+    p = topic_file(tmp_path, with_python(rng))
+    assert problems_for(p) == []
+    (q,) = load_bank([p.parent]).questions
+    assert q.python == rng.strip('"')
+
+
+def test_applies_to_compares_feature_versions():
+    from dataclasses import replace
+
+    from grader.models import Question
+    from grader.versions import applies_to, parse_version
+
+    q = Question(id="x", type="true_false", topic="t", difficulty=1, prompt="p", explanation="e", references=())
+    assert all(applies_to(q, (3, m)) for m in range(11, 16))  # no range: every version
+    old = replace(q, python=">=3.11,<3.14")
+    assert [m for m in range(11, 16) if applies_to(old, (3, m))] == [11, 12, 13]
+    # ">3.13" means 3.14 and later: 3.13.x patch releases are not "later" for a feature-version target
+    assert [m for m in range(11, 16) if applies_to(replace(q, python=">3.13"), (3, m))] == [14, 15]
+    assert parse_version(" 3.14 ") == (3, 14)
+    with pytest.raises(ValueError, match="write it like"):
+        parse_version("3.14.1")
+
+
+def test_the_schema_documents_the_python_range_and_its_pattern_agrees():
+    import re
+
+    from grader.schema import json_schema
+
+    prop = json_schema("questions")["$defs"]["question"]["properties"]["python"]
+    assert "PEP 440" in prop["description"] and prop["type"] == "string"
+    for good in (">=3.14", ">=3.11, <3.14", "==3.13.*", "~=3.12", "!=3.13"):
+        assert re.match(prop["pattern"], good), good
+    for bad in ("3.12", ">=3.x", "python>=3.12", ">=3.12;"):
+        assert not re.match(prop["pattern"], bad), bad
