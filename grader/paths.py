@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+
+from grader.errors import DojoError
 
 APP_NAME = "concurrency-dojo"
 
@@ -53,3 +56,88 @@ def cache_home() -> Path:
     import platformdirs
 
     return platformdirs.user_cache_path(APP_NAME)
+
+
+PROGRESS_FILE = "progress.sqlite3"
+
+
+class HomeError(DojoError):
+    """The data folder or the progress file cannot be written: say why and how to fix it, before any work."""
+
+
+def _where(home: Path) -> str:
+    if os.environ.get("DOJO_HOME"):
+        return f"the data folder {home} (from DOJO_HOME)"
+    return f"the data folder {home}"
+
+
+def write_access_hint(target: Path, *, is_dir: bool) -> str:
+    # Never "move it away": the learner's progress is in there, and a permission problem is not damage.
+    other = "set DOJO_HOME to a folder you can write (for example: export DOJO_HOME=~/dojo-data)"
+    if os.name == "nt":
+        return f"Give your user write access to {target} in its Properties > Security, or {other}."
+    flag = "d" if is_dir else ""
+    return (
+        f"Give yourself write access (ls -l{flag} '{target}' shows the owner; chmod u+w '{target}'), or {other}."
+    )
+
+
+def _problem(what: str, target: Path, e: OSError, *, is_dir: bool) -> HomeError:
+    if e.errno == errno.EROFS:
+        return HomeError(
+            f"{what} is on a read-only file system",
+            hint="Set DOJO_HOME to a folder on a writable disk (for example: export DOJO_HOME=~/dojo-data).",
+        )
+    if isinstance(e, PermissionError):
+        return HomeError(
+            f"{what} is not writable: permission denied", hint=write_access_hint(target, is_dir=is_dir)
+        )
+    return HomeError(f"{what} cannot be used: {e.strerror or e}", hint=write_access_hint(target, is_dir=is_dir))
+
+
+def check_writable(folder: Path, file_name: str = PROGRESS_FILE) -> Path:
+    """Make sure `folder` exists and that we can create files in it and write `file_name` (if it exists).
+
+    Called before any work starts (a quiz, a grading run), so that a permission problem is reported first, with
+    its fix, instead of after the work, as an SQLite error. Returns the path of `file_name`. Nothing is changed
+    but the folder's creation: the probe file is removed, and an existing file is opened without writing.
+    """
+    what = _where(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise HomeError(
+            f"{what} is a file, not a folder",
+            hint="Set DOJO_HOME to a folder (it is created if needed).",
+        ) from None
+    except OSError as e:
+        raise _problem(what, folder, e, is_dir=True) from None
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".dojo-write-check-", dir=folder)
+    except OSError as e:
+        raise _problem(what, folder, e, is_dir=True) from None
+    os.close(fd)
+    os.unlink(probe)
+    target = folder / file_name
+    # SQLite also writes beside the file (write-ahead log and shared memory): each must be writable.
+    for path in (target, target.with_name(file_name + "-wal"), target.with_name(file_name + "-shm")):
+        if path.is_dir():
+            raise HomeError(
+                f"{path} is a folder, where the progress file should be",
+                hint="Rename that folder, or set DOJO_HOME to another folder.",
+            )
+        if not path.exists():
+            continue
+        try:
+            with open(path, "r+b"):
+                pass
+        except OSError as e:
+            raise _problem(f"the progress file {path}", path, e, is_dir=False) from None
+    return target
+
+
+def check_home() -> Path:
+    """Check the data folder (DOJO_HOME or the platform's) and the progress file; returns the progress file."""
+    return check_writable(data_home())

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from grader import srs
-from grader.errors import ProgressError
+from grader.errors import DojoError, ProgressError
+from grader.progress_katas import KataProgress
 from grader.progress_schema import MIGRATIONS, OUR_TABLES, SCHEMA_VERSION
 from grader.quiz import History
 
@@ -68,7 +69,7 @@ class TopicStats:
     questions_seen: int
 
 
-class Store:
+class Store(KataProgress):
     """The progress file. Open with `Store.open()`; use as a context manager or call `close()`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, fuzz: bool = True) -> None:
@@ -78,13 +79,11 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None, *, fuzz: bool = True) -> Store:
+        from grader.paths import check_writable
+
         path = Path(path) if path is not None else default_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise ProgressError(f"cannot create the folder for progress {path.parent}: {e.strerror}") from None
-        if path.is_dir():
-            raise ProgressError(f"progress file {path} is a folder, not a file")
+        # Permission problems are reported here, with their fix, before any work starts (issue 10, point 10).
+        check_writable(path.parent, path.name)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as e:
@@ -114,6 +113,8 @@ class Store:
         try:
             yield
         except sqlite3.OperationalError as e:
+            if "readonly" in str(e) or "read-only" in str(e):
+                raise self._read_only(e) from None
             if "locked" in str(e) or "busy" in str(e):
                 raise ProgressError(
                     f"progress file {self.path} stayed locked by another program for {BUSY_TIMEOUT_S:.0f} s",
@@ -122,6 +123,15 @@ class Store:
             raise self._unreadable(e) from None
         except sqlite3.DatabaseError as e:
             raise self._unreadable(e) from None
+
+    def _read_only(self, e: Exception) -> DojoError:
+        # Permissions changed after the check in `open` (or a read-only mount): never advise moving progress away.
+        from grader.paths import HomeError, write_access_hint
+
+        return HomeError(
+            f"progress file {self.path} cannot be written: {e}",
+            hint=write_access_hint(self.path.parent, is_dir=True),
+        )
 
     def _unreadable(self, e: Exception) -> ProgressError:
         return ProgressError(
@@ -276,37 +286,6 @@ class Store:
         """Local calendar days with at least one answer or kata attempt."""
         rows = self._rows("SELECT answered_at FROM reviews UNION ALL SELECT attempted_at FROM kata_attempts")
         return {datetime.fromisoformat(t).astimezone().date() for (t,) in rows}
-
-    # --- katas (used by the grader) ------------------------------------------------------------------------
-
-    def record_kata_attempt(self, slug: str, verdict: str, duration_s: float, file: str | None = None) -> None:
-        with self._write() as c:
-            c.execute(
-                "INSERT INTO kata_attempts (slug, verdict, duration_s, file, attempted_at) VALUES (?, ?, ?, ?, ?)",
-                (slug, verdict, float(duration_s), file, _iso(_now())),
-            )
-
-    def kata_status(self) -> dict[str, str]:
-        """slug -> "passed" if any attempt passed, else the latest verdict."""
-        rows = self._rows("SELECT slug, verdict FROM kata_attempts ORDER BY id")
-        out: dict[str, str] = {}
-        for slug, verdict in rows:
-            if out.get(slug) != "passed":
-                out[slug] = verdict
-        return dict(sorted(out.items()))
-
-    def hints_shown(self, slug: str) -> int:
-        rows = self._rows("SELECT shown FROM kata_hints WHERE slug = ?", slug)
-        return rows[0][0] if rows else 0
-
-    def record_hint(self, slug: str) -> int:
-        """Count one more hint shown for `slug`; returns the new count."""
-        with self._write() as c:
-            c.execute(
-                "INSERT INTO kata_hints (slug, shown) VALUES (?, 1) ON CONFLICT (slug) DO UPDATE SET shown = shown + 1",
-                (slug,),
-            )
-            return c.execute("SELECT shown FROM kata_hints WHERE slug = ?", (slug,)).fetchone()[0]
 
 
 def streak(days: set[date], today: date) -> int:

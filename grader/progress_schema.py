@@ -45,6 +45,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX kata_attempts_by_slug ON kata_attempts (slug, id)",
         "CREATE TABLE kata_hints (slug TEXT PRIMARY KEY, shown INTEGER NOT NULL)",
     ),
+    # 2: what the learner did with a kata besides grading it: started it, gave up (issue 10, point 13).
+    (
+        """CREATE TABLE kata_events (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL,
+            event TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX kata_events_by_slug ON kata_events (slug, id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-OUR_TABLES = {"reviews", "cards", "kata_attempts", "kata_hints"}
+OUR_TABLES = {"reviews", "cards", "kata_attempts", "kata_hints", "kata_events"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,3 +48,18 @@ def dojo(dojo_env: dict[str, str]):
         )
 
     return run
+
+
+@pytest.fixture
+def unprivileged() -> list[str]:
+    """A command prefix that runs a program without the power to ignore file permissions.
+
+    Tests often run as root, who may write a read-only folder; dropping CAP_DAC_OVERRIDE (setpriv) makes root
+    meet permissions the way a learner does. As an ordinary user nothing needs to change.
+    """
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]

@@ -166,3 +166,30 @@ def test_schema_rejects_what_the_validator_rejects():
         q = {**base["questions"][0], **broken}
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({**base, "questions": [q]}, json_schema("questions"))
+
+
+@pytest.mark.parametrize(
+    "args", [["stats"], ["quiz", "--plain", "--count", "1"], ["quiz", "--review"]], ids=" ".join
+)
+def test_read_only_data_folder_says_what_to_fix_before_any_work(args, dojo_env, tmp_path, unprivileged):
+    """Issue 10, point 10: a read-only DOJO_HOME once got "Move it away to start afresh (mv ...)"."""
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o555)
+    env = {**dojo_env, "DOJO_HOME": str(home)}
+    r = subprocess.run(
+        [*unprivileged, sys.executable, "-m", "grader", *args],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stderr.startswith(
+        f"error: the data folder {home} (from DOJO_HOME) is not writable: permission denied"
+    )
+    assert "chmod u+w" in r.stderr and "DOJO_HOME" in r.stderr.splitlines()[1]
+    assert "mv " not in r.stderr and "away" not in r.stderr and "Traceback" not in r.stderr
+    assert "Question 1" not in r.stdout  # refused before the first question, not after the answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from grader.errors import ExitStatus, ProgressError
+from grader.paths import HomeError, check_writable
 from grader.progress import Answer, Store, default_path, streak
-from grader.progress_schema import SCHEMA_VERSION
+from grader.progress_schema import MIGRATIONS, SCHEMA_VERSION
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -154,6 +156,89 @@ def test_kata_attempts_and_status(path):
         sqlite3.connect(path).execute("SELECT file, duration_s FROM kata_attempts ORDER BY id LIMIT 1").fetchone()
     )
     assert row == ("/tmp/p.py", 1.5)
+
+
+def test_kata_statuses_new_started_attempted_passed_given_up(path):
+    slugs = ["a-new", "b-started", "c-tried", "d-passed", "e-gave-up", "f-gave-up-then-passed"]
+    with Store.open(path) as store:
+        assert store.kata_statuses(slugs) == dict.fromkeys(slugs, "new")
+        for slug in slugs[1:]:
+            store.record_kata_event(slug, "started")
+        store.record_kata_attempt("c-tried", "failed", 1.0)
+        store.record_kata_attempt("d-passed", "failed", 1.0)
+        store.record_kata_attempt("d-passed", "passed", 1.0)
+        store.record_kata_event("e-gave-up", "given_up")
+        store.record_kata_attempt("e-gave-up", "failed", 1.0)  # they saw the answer: still given up
+        store.record_kata_event("f-gave-up-then-passed", "given_up")
+        store.record_kata_attempt("f-gave-up-then-passed", "passed", 1.0)
+        statuses = store.kata_statuses(slugs)
+        with pytest.raises(ValueError, match="unknown kata event"):
+            store.record_kata_event("a-new", "finished")
+    assert statuses == {
+        "a-new": "new",
+        "b-started": "started",
+        "c-tried": "attempted",
+        "d-passed": "passed",
+        "e-gave-up": "given up",
+        "f-gave-up-then-passed": "passed",
+    }
+
+
+def test_a_version_1_file_is_migrated_and_keeps_its_data(path):
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path)
+    for sql in MIGRATIONS[0]:
+        conn.execute(sql)
+    conn.execute(
+        "INSERT INTO kata_attempts (slug, verdict, duration_s, attempted_at) VALUES ('k', 'passed', 1, ?)",
+        (NOW.isoformat(),),
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        store.record_kata_event("other", "started")
+        assert store.kata_statuses() == {"k": "passed", "other": "started"}
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+
+
+def test_check_writable_names_the_problem_and_never_says_move_it_away(tmp_path, monkeypatch):
+    import tempfile
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setenv("DOJO_HOME", str(tmp_path))
+    with pytest.raises(HomeError) as e:
+        check_writable(tmp_path)
+    assert "not writable: permission denied" in e.value.message and str(tmp_path) in e.value.message
+    assert "DOJO_HOME" in e.value.hint and "chmod u+w" in e.value.hint
+    assert "mv " not in e.value.hint and "away" not in e.value.hint
+
+
+def test_check_writable_refuses_a_file_as_the_data_folder(tmp_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(HomeError, match="is a file, not a folder"):
+        check_writable(tmp_path / "f")
+    with pytest.raises(HomeError, match="is a file, not a folder"):
+        check_writable(tmp_path / "f" / "sub")
+
+
+def _unprivileged_open(unprivileged, home: Path) -> subprocess.CompletedProcess:
+    code = "from grader.progress import Store\nStore.open().close()"
+    env = {**os.environ, "DOJO_HOME": str(home)}
+    return subprocess.run([*unprivileged, sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+
+def test_read_only_progress_file_is_refused_before_any_work(tmp_path, unprivileged):
+    home = tmp_path / "home"
+    with Store.open(home / "progress.sqlite3") as store:
+        store.record_kata_attempt("k", "passed", 1.0)
+    (home / "progress.sqlite3").chmod(0o444)
+    r = _unprivileged_open(unprivileged, home)
+    assert r.returncode != 0
+    assert "HomeError: the progress file" in r.stderr and "not writable" in r.stderr
 
 
 def test_kata_hints_count_up_per_slug(path):
