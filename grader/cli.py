@@ -46,7 +46,7 @@ def root(
 
 def _register() -> None:
     # Imported here so that each module can `from grader.cli import app` without a cycle.
-    from grader.commands import authoring, dev, kata, quiz  # noqa: F401
+    from grader.commands import authoring, dev, kata, learn, quiz  # noqa: F401
 
 
 _register()

@@ -1,0 +1,196 @@
+"""A lesson as terminal text: prose wrapped at the width between words, headings styled, Python highlighted.
+
+Built on the quiz's bare-ANSI pieces (grader.ui.markdown for the blocks, grader.ui.ansi for word wrap and colours,
+grader.ui.highlight for tokens), so lessons and questions look alike. Code is never wrapped inside a token: a line
+too long for the terminal breaks at a space between tokens and goes on, further indented, on the next line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.lessons import Lesson, Section
+from grader.ui import markdown
+from grader.ui.ansi import SGR
+from grader.ui.highlight import segments
+
+STYLES = {**SGR, "title": "1;4", "heading": "1;34", "anchor": "2", "bullet": "36", "rule": "2"}
+_BULLET = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
+_FENCE = re.compile(r"^\s*```")
+_WORDS = re.compile(r"(\s+)")
+MIN_WIDTH = 30  # narrower than this, wrapping helps no one: render as if 30 wide
+
+
+class Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, style: str) -> str:
+        code = STYLES.get(style)
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and code and text else text
+
+
+def join_bullets(text: str) -> str:
+    """Indented continuation lines of a bullet belong to it (grader.ui.markdown keeps bullets one line each)."""
+    out: list[str] = []
+    in_bullet = in_code = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_code, in_bullet = not in_code, False
+            out.append(line)
+        elif in_code:
+            out.append(line)
+        elif _BULLET.match(line):
+            in_bullet = True
+            out.append(line.rstrip())
+        elif in_bullet and line.startswith((" ", "\t")) and line.strip():
+            out[-1] += " " + line.strip()
+        else:
+            in_bullet = False
+            out.append(line)
+    return "\n".join(out)
+
+
+def wrap(spans: list[markdown.Span], width: int) -> list[list[markdown.Span]]:
+    """Greedy word wrap keeping styles. A word is everything between spaces, even across styles (`f()`, then a
+    comma): it moves to the next line whole. (grader.ui.ansi.wrap measures only a word's first piece.)"""
+    words: list[list[markdown.Span]] = []
+    glue = False
+    for style, text in spans:
+        for token in _WORDS.split(text):
+            if not token:
+                continue
+            if token.isspace():
+                glue = False
+            elif glue and words:
+                words[-1].append((style, token))
+            else:
+                words.append([(style, token)])
+                glue = True
+    lines: list[list[markdown.Span]] = [[]]
+    col = 0
+    for word in words:
+        size = sum(len(t) for _, t in word)
+        if col and col + 1 + size > width:
+            lines.append([])
+            col = 0
+        if col:
+            lines[-1].append(("", " "))
+            col += 1
+        lines[-1].extend(word)
+        col += size
+    return lines
+
+
+def _prose(spans: list[markdown.Span], width: int, paint: Paint, first: str, rest: str) -> list[str]:
+    lines = wrap(spans, max(10, width - len(first)))
+    return [(first if i == 0 else rest) + "".join(paint(t, s) for s, t in line) for i, line in enumerate(lines)]
+
+
+def _bullet(spans: list[markdown.Span], width: int, paint: Paint) -> list[str]:
+    """A hanging indent: the marker, then every wrapped line aligned under the first word."""
+    style, text = spans[0] if spans else ("", "")
+    m = _BULLET.match(text)
+    marker = "•" if m and m.group(2) in "-*+" else (m.group(2) if m else "•")
+    rest_spans = [(style, text[m.end() :] if m else text), *spans[1:]]
+    pad = " " * (len(marker) + 3)
+    lines = _prose(rest_spans, width, paint, pad, pad)
+    if lines:
+        lines[0] = "  " + paint(marker, "bullet") + " " + lines[0][len(pad) :]
+    return lines
+
+
+def _code_line(pieces: list[tuple[str, str]], width: int, indent: str) -> list[list[tuple[str, str]]]:
+    """Split one line of (kind, text) tokens to fit `width`, only at whitespace between tokens."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    col = len(indent)
+    cont = indent + "    "
+    for kind, text in pieces:
+        # Whitespace inside an unstyled piece is a gap between tokens; a styled piece (string, comment) is one.
+        parts = re.split(r"(\s+)", text) if kind == "" else [text]
+        for part in parts:
+            if not part:
+                continue
+            if part.isspace() and rows[-1] and col + len(part) >= width:
+                rows.append([])
+                col = len(cont)
+                continue
+            if not part.isspace() and col + len(part) > width and rows[-1] and rows[-1][-1][1].isspace():
+                rows.append([])
+                col = len(cont)
+            rows[-1].append((kind, part))
+            col += len(part)
+    return rows
+
+
+def code(text: str, language: str, width: int, paint: Paint, indent: str = "  ") -> list[str]:
+    text = text.rstrip("\n")
+    pieces = segments(text) if markdown.is_python(language) else [("", text)]
+    lines: list[list[tuple[str, str]]] = [[]]
+    for kind, piece in pieces:
+        for i, part in enumerate(piece.split("\n")):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append((kind, part))
+    out = []
+    for line in lines:
+        for r, row in enumerate(_code_line(line, width, indent)):
+            if r:  # a continuation drops the break's leading spaces and shows it is one
+                while row and row[0][1].isspace():
+                    row.pop(0)
+            lead = indent if r == 0 else indent + paint("↪", "rule") + "   "
+            out.append(lead + "".join(paint(t, k) for k, t in row))
+    return out
+
+
+def body(text: str, width: int, paint: Paint) -> list[str]:
+    out: list[str] = []
+    for block in markdown.blocks(join_bullets(text)):
+        if block[0] == "para":
+            out += _prose(block[1], width, paint, " ", " ")
+        elif block[0] == "bullet":
+            out += _bullet(block[1], width, paint)
+        elif block[0] == "code":
+            out += code(block[1], block[2], width, paint)
+        else:
+            out.append("")
+    return out
+
+
+def heading(s: Section, topic: str, width: int, paint: Paint) -> list[str]:
+    """The title (wrapped if it must be), its anchor right-aligned when it fits, underlined in plain text."""
+    anchor = f"{topic}#{s.slug}"
+    rows = ["".join(t for _, t in row) for row in wrap([("", s.title)], width)]
+    out = [paint(row, "heading") for row in rows]
+    if len(rows[-1]) + 2 + len(anchor) <= width:
+        out[-1] += paint(" " * (width - len(rows[-1]) - len(anchor)) + anchor, "anchor")
+    if not paint.color:  # no bold to mark it: a rule under it does
+        out.append("─" * max(len(r) for r in rows))
+    return out
+
+
+def render(lesson: Lesson, *, width: int, color: bool, section: Section | None = None) -> str:
+    """The whole lesson, or its title and one section."""
+    width = max(MIN_WIDTH, width)
+    paint = Paint(color)
+    rows = ["".join(t for _, t in row) for row in wrap([("", lesson.title)], width)]
+    out = [paint(row, "title") for row in rows]
+    if not color:
+        out.append("═" * max(len(r) for r in rows))
+    if section is None and lesson.intro:
+        out += ["", *body(lesson.intro, width, paint)]
+    for s in [section] if section else lesson.sections:
+        out += ["", *heading(s, lesson.topic, width, paint), "", *body(s.body, width, paint)]
+    return "\n".join(out) + "\n"
+
+
+def listing(lessons: list[Lesson], *, width: int, color: bool, hint: str) -> str:
+    """One line per lesson: topic and title, then how to read one."""
+    paint = Paint(color)
+    pad = max((len(x.topic) for x in lessons), default=0) + 2
+    out = [paint("Lessons", "title"), ""]
+    for x in sorted(lessons, key=lambda x: x.topic):
+        title = x.title if pad + 2 + len(x.title) <= width else x.title[: max(0, width - pad - 3)] + "…"
+        out.append("  " + paint(x.topic.ljust(pad), "code") + title)
+    return "\n".join([*out, "", paint(hint, "dim")]) + "\n"
