@@ -38,40 +38,52 @@ def _impossible_timing(tests: list[TestResult], wall_s: float) -> str | None:
 
 
 def decide(kata: Kata, r: ChildResult, expected: set[str], limits: Limits, source: str = "") -> Verdict:
+    """The verdict from the judge's records (the judge is our code; the host never writes a record)."""
     from grader.runner import tests_from
 
     tests = tests_from(r.records)
-    kinds = [rec.get("kind") for rec in r.records]
+    [rec.get("kind") for rec in r.records]
     collect = [rec for rec in r.records if rec.get("kind") == "collect_error"]
-    final = "final" in kinds
+    final = next((rec for rec in r.records if rec.get("kind") == "final"), None)
+    timeout = next((rec for rec in r.records if rec.get("kind") == "timeout"), None)
+    facts = final or timeout or {}
     v = Verdict(kata.slug, "passed", tests=tests, output=_tail(r))
-    if r.leftovers:
-        v.notes.append(f"{r.leftovers} process(es) the submission started were still running and were killed")
-    if r.output_exceeded:
+    leftovers = int((final or {}).get("leftovers") or 0)
+    if leftovers:
+        v.notes.append(f"{leftovers} process(es) your code started were still running at the end and were killed")
+    hygiene = (final or {}).get("hygiene") or {}
+    if hygiene.get("threads"):
+        v.notes.append(
+            f"threads still running when the tests ended: {', '.join(map(str, hygiene['threads']))[:300]}"
+        )
+    if facts.get("output_exceeded") or r.output_exceeded:
         v.verdict = "output_limit"
-        v.message = f"the run printed more than {limits.output_bytes // 1024} KiB; it was stopped"
+        v.message = f"your code printed more than {limits.output_bytes // 1024} KiB; it was stopped"
         return v
-    if r.timed_out or r.returncode == -signal.SIGXCPU:
+    if timeout is not None or r.timed_out or r.returncode == -signal.SIGXCPU:
         v.verdict = "timeout"
         v.message = f"the run did not finish within the kata's {kata.time_limit_s:g} s limit"
-        v.diagnosis = diagnose(r.diag, r.cpu_s, r.wall_s, source)
-        v.message += f": looks like {v.diagnosis.label}"
+        if timeout is not None:
+            v.diagnosis = diagnose(
+                str(timeout.get("diag", "")),
+                float(timeout.get("cpu_s") or 0),
+                float(timeout.get("wall_s") or 0),
+                source,
+            )
+            v.message += f": looks like {v.diagnosis.label}"
         return v
-    if r.hung_after_final:
+    if (final or {}).get("hung"):
         v.verdict = "timeout"
-        v.diagnosis = diagnose_hang(r.diag, source)
-        v.message = "the tests finished but the process did not exit: " + v.diagnosis.summary
+        v.diagnosis = diagnose_hang(str(final.get("diag", "")), source)
+        v.message = "the tests finished but your program did not exit: " + v.diagnosis.summary
         return v
     if any(t.verdict == "memory_limit" for t in tests) or any(c.get("memory") for c in collect):
         v.verdict = "memory_limit"
-        v.message = f"the run needed more than the kata's {kata.memory_limit_mb} MB of memory"
+        v.message = f"your code needed more than the kata's {kata.memory_limit_mb} MB of memory"
         return v
-    if r.returncode is not None and r.returncode < 0 and not final:
+    if r.returncode is not None and r.returncode < 0 and final is None:
         sig = signal.Signals(-r.returncode).name if -r.returncode in signal.Signals._value2member_map_ else "?"
-        if r.maxrss_mb > 0.8 * limits.memory_mb:
-            v.verdict, v.message = "memory_limit", f"killed ({sig}) at {r.maxrss_mb:.0f} MB"
-        else:
-            v.verdict, v.message = "error", f"the test process was killed by {sig} before it finished"
+        v.verdict, v.message = "error", f"the grader's judge was killed by {sig} before it finished"
         return v
     if r.forged:
         v.verdict = "error"
@@ -83,29 +95,34 @@ def decide(kata: Kata, r: ChildResult, expected: set[str], limits: Limits, sourc
         return v
     internal = [rec for rec in r.records if rec.get("kind") == "internal_error"]
     missing = _missing(expected, tests)
-    if internal or not final or missing:
+    if internal or final is None or missing:
         v.verdict = "error"
         why = f"exit code {r.returncode}"
         if missing:
             why += f"; no result for {', '.join(missing)}"
-        v.message = f"the run ended early ({why}): something stopped the tests before they finished"
+        if internal:
+            why += f"; {internal[0].get('message', '')}"
+        v.message = f"the grading ended early ({why})"
         return v
     bad = _impossible_timing(tests, r.wall_s)
     if bad:
         v.verdict, v.message = "error", f"results cannot be trusted: {bad}"
         return v
-    if r.leftovers:
-        v.verdict = "failed"
-        v.message = (
-            f"your code left {r.leftovers} process(es) running after the tests ended; clean up what you start"
-        )
-        return v
-    failed = [t for t in tests if t.status in ("failed", "error") and t.verdict != "too_slow"]
+    crashed = [t for t in tests if t.verdict == "error"]
+    failed = [t for t in tests if t.status in ("failed", "error") and t.verdict not in ("too_slow", "error")]
     slow = [t for t in tests if t.verdict == "too_slow"]
     unsure = [t for t in tests if t.verdict == "inconclusive"]
-    if failed:
+    if crashed:
+        v.verdict = "error"
+        v.message = f"{crashed[0].name}: {_first_line(crashed[0].message)}"
+    elif failed:
         v.verdict = "failed"
-        v.message = f"{len(failed)} of {len(tests)} tests failed; first: {failed[0].name}: {failed[0].message.splitlines()[0] if failed[0].message else ''}"
+        v.message = f"{len(failed)} of {len(tests)} tests failed; first: {failed[0].name}: {_first_line(failed[0].message)}"
+    elif leftovers:
+        v.verdict = "failed"
+        v.message = (
+            f"your code left {leftovers} process(es) running after the tests ended; clean up what you start"
+        )
     elif slow:
         v.verdict = "too_slow"
         v.message = f"correct, but too slow: {slow[0].message}"
@@ -115,3 +132,7 @@ def decide(kata: Kata, r: ChildResult, expected: set[str], limits: Limits, sourc
     else:
         v.message = f"all {len(tests)} tests passed"
     return v
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""

@@ -76,11 +76,11 @@ def kill_family(root: int, before: set[int]) -> int:
             except OSError:
                 pass
         time.sleep(0.005)
-        _reap_some(pids)
+        reap_some(pids)
     return len(killed)
 
 
-def _reap_some(pids: set[int]) -> None:
+def reap_some(pids: set[int]) -> None:
     for pid in pids:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
@@ -102,3 +102,22 @@ def alive(pid: int) -> bool:
         return True
     except OSError as e:
         return e.errno == errno.EPERM
+
+
+def kill_session(sid: int) -> int:
+    """SIGKILL every process of a session (a graded host's, say), stopped first; returns how many."""
+    killed = 0
+    for _ in range(20):
+        pids = {pid for pid, (_, s) in _procs().items() if s == sid}
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGSTOP)
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        time.sleep(0.005)
+        reap_some(pids)
+    return killed

@@ -8,6 +8,7 @@ nothing it printed, and not its exit status).
 from __future__ import annotations
 
 import ast
+import json
 import os
 import secrets
 import shutil
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grader import privileges, sandbox
+from grader import privileges, procs, sandbox
 from grader.checks import show_path
 from grader.errors import BankError
 from grader.kata_file import python_problem
@@ -83,24 +84,71 @@ def expected_tests(test_file: Path) -> set[str]:
     return names
 
 
+HOST_OUTPUT_BYTES = 1 << 20
+JUDGE_MARGIN_S = 20.0  # the judge's own watchdog ends the run at the kata's limit; this only catches a stuck judge
+
+
+class SetupError(Exception):
+    """The grader cannot set up a run here (the machine's fault, not the learner's): a message and exit 2."""
+
+
+def _reachable_by(path: Path, uid: int) -> Path | None:
+    """The first folder on the way to `path` that `uid` cannot enter, or None."""
+    for folder in [*reversed(path.parents), path]:
+        try:
+            st = os.stat(folder)
+        except OSError:
+            return folder
+        if not privileges._traversable(st, uid):
+            return folder
+    return None
+
+
+def _with_bank_hidden(priv: privileges.Privileges, kata: Kata) -> privileges.Privileges:
+    """As root, the host's mount namespace gets an empty folder over every bank's katas/: no solution.py to read."""
+    if priv.uid is None:
+        return priv
+    from grader.paths import bank_roots
+
+    hide = {os.path.realpath(kata.path.parent)}
+    hide |= {os.path.realpath(r / "katas") for r in bank_roots() if (r / "katas").is_dir()}
+    masks = list(priv.masks)
+    for folder in sorted(hide):
+        hidden = any(
+            folder == f or (folder.startswith(f + os.sep) and folder[len(f) + 1 :].split(os.sep)[0] not in keep)
+            for f, keep in priv.masks
+        )
+        if not hidden:
+            masks.append((folder, ()))
+    return privileges.Privileges(priv.uid, tuple(masks), priv.reason)
+
+
 def _prepare(
     root: Path, kata: Kata, source: bytes, reference: Path, priv: privileges.Privileges
 ) -> dict[str, str]:
-    """Lay out the run's folder: work/ (cwd: submission + tests, read-only to the child), the reference in an
-    unlistable sibling folder, tmp/ (the child's HOME and TMPDIR), stash/ (mount points for masking)."""
+    """Lay out the run's folder: judge/ (ours only, mode 0700: the kata's tests, the reference), host/ (the
+    submission and the kata's host driver, read-only to the host), host/tmp (the host's HOME and TMPDIR),
+    stash/ (mount points for masking)."""
     os.chmod(root, 0o711)
-    work = root / "work"
-    work.mkdir(mode=0o755)
-    (work / "submission.py").write_bytes(source)
-    shutil.copyfile(kata.test_path, work / "test_kata.py")
-    ini = work / "pytest.ini"
+    judge = root / "judge"
+    judge.mkdir(mode=0o700)
+    shutil.copyfile(kata.test_path, judge / "test_kata.py")
+    for extra in sorted(kata.path.glob("judge_*.py")):  # the kata's own trusted helpers (servers, checks)
+        shutil.copyfile(extra, judge / extra.name)
+    ini = judge / "pytest.ini"
     ini.write_text("[pytest]\n")
-    refdir = root / f"r-{secrets.token_hex(8)}"
-    refdir.mkdir()
-    os.chmod(refdir, 0o711)  # enterable by the child, not listable
-    ref = refdir / "_dojo_reference.py"
-    shutil.copyfile(reference, ref)
-    tmp = root / "tmp"
+    shutil.copyfile(reference, judge / "_dojo_reference.py")
+    jtmp = judge / "tmp"
+    jtmp.mkdir(mode=0o700)
+    host = root / "host"
+    host.mkdir(mode=0o755)
+    (host / "submission.py").write_bytes(source)
+    driver = kata.path / "host_driver.py"
+    if driver.is_file():
+        shutil.copyfile(driver, host / "_dojo_driver.py")
+    for f in host.iterdir():
+        f.chmod(0o644)
+    tmp = host / "tmp"
     tmp.mkdir(mode=0o700)
     stash = root / "stash"
     stash.mkdir(mode=0o700)
@@ -108,12 +156,17 @@ def _prepare(
         for name in keep:
             target = stash / f"{n}-{name}"
             target.mkdir() if os.path.isdir(os.path.join(folder, name)) else target.touch()
-    for f in (work / "submission.py", work / "test_kata.py", ini, ref):
-        f.chmod(0o644)
-    os.chmod(work, 0o755)
     if priv.uid is not None:
         os.chown(tmp, priv.uid, priv.uid)
-    return {"work": str(work), "ini": str(ini), "ref": str(ref), "tmp": str(tmp), "stash": str(stash)}
+    return {
+        "judge": str(judge),
+        "ini": str(ini),
+        "ref": str(judge / "_dojo_reference.py"),
+        "jtmp": str(jtmp),
+        "host": str(host),
+        "tmp": str(tmp),
+        "stash": str(stash),
+    }
 
 
 class Grading:
@@ -122,84 +175,111 @@ class Grading:
     def __init__(self, kata: Kata, source: bytes, reference: Path, output_bytes: int) -> None:
         self.kata, self.source = kata, source
         self.started = time.monotonic()
-        self.priv = privileges.plan_privileges()
+        self.priv = _with_bank_hidden(privileges.plan_privileges(), kata)
         sandbox.warm_bytecode()
         self.limits = sandbox.Limits(
             wall_s=kata.time_limit_s, memory_mb=kata.memory_limit_mb, output_bytes=output_bytes
         )
+        base = Path(tempfile.gettempdir())
+        if self.priv.uid is not None:
+            blocked = _reachable_by(base, self.priv.uid)
+            if blocked is not None:
+                raise SetupError(
+                    f"the folder for temporary files ({base}) cannot be entered by uid {self.priv.uid}, which runs "
+                    f"your code when the grader runs as root ({blocked} is closed to it). Set TMPDIR to a folder "
+                    "others may enter, e.g. `TMPDIR=/tmp`, or run the grader as an ordinary user"
+                )
         self.root = Path(tempfile.mkdtemp(prefix="dojo-grade-"))
+        self.host_pid: int | None = None
         try:
             dirs = _prepare(self.root, kata, source, reference, self.priv)
+            plan = {
+                "workdir": dirs["host"],
+                "tmpdir": dirs["tmp"],
+                "stash": dirs["stash"],
+                "uid": self.priv.uid,
+                "masks": [[f, list(k)] for f, k in self.priv.masks],
+                "wall_s": kata.time_limit_s,
+                "memory_mb": kata.memory_limit_mb,
+                "output_bytes": output_bytes,
+                "time_limit_s": kata.time_limit_s,
+            }
             env = {
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                 "LANG": "C.UTF-8",
-                "HOME": dirs["tmp"],
-                "TMPDIR": dirs["tmp"],
+                "HOME": dirs["jtmp"],
+                "TMPDIR": dirs["jtmp"],
                 "COLUMNS": "100",
                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
                 "DOJO_REFERENCE": dirs["ref"],
+                "DOJO_HOST_PLAN": json.dumps(plan),
             }
-            argv = [sys.executable, "-I", "-B", "-m", "pytest", "-q", "--capture=tee-sys", "--noconftest"]
-            argv += ["-c", dirs["ini"], "--rootdir", dirs["work"], "-p", "grader.plugin"]
+            argv = [sys.executable, "-I", "-B", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest"]
+            argv += ["-c", dirs["ini"], "--rootdir", dirs["judge"], "-p", "grader.judge.plugin"]
             for plugin in PYTEST_OFF:
                 argv += ["-p", plugin]
             argv.append("test_kata.py")
-            self.child = self._spawn(argv, dirs, env)
+            judge_limits = sandbox.Limits(
+                wall_s=kata.time_limit_s + JUDGE_MARGIN_S,
+                memory_mb=0,
+                nofile=8192,
+                output_bytes=4 << 20,
+                grace_s=3.0 + 2 * 3.0,  # the judge waits for the host to leave before it ends itself
+            )
+            self.child = sandbox.Child(
+                argv,
+                cwd=dirs["judge"],
+                env=env,
+                limits=judge_limits,
+                token=secrets.token_hex(16),
+                privileges=privileges.Privileges(None, reason="the judge is trusted"),
+                stash=dirs["stash"],
+            )
         except BaseException:
             shutil.rmtree(self.root, ignore_errors=True)
             raise
 
-    def _spawn(self, argv: list[str], dirs: dict[str, str], env: dict[str, str]) -> sandbox.Child:
-        import subprocess
-
-        def spawn() -> sandbox.Child:
-            return sandbox.Child(
-                argv,
-                cwd=dirs["work"],
-                env=env,
-                limits=self.limits,
-                token=secrets.token_hex(16),
-                privileges=self.priv,
-                stash=dirs["stash"],
-            )
-
-        try:
-            return spawn()
-        except (subprocess.SubprocessError, OSError) as e:
-            if self.priv.uid is None:
-                raise
-            # Root without the right to unshare or mount (some containers): run as we are, and say so.
-            self.priv = privileges.Privileges(None, reason=f"could not drop privileges here ({e})")
-            privileges.DROP_FAILED = self.priv.reason
-            return spawn()
+    def _note_record(self, rec: dict, on_record: Callable[[dict], None] | None) -> None:
+        if rec.get("kind") == "host":
+            self.host_pid = int(rec.get("pid") or 0) or None
+        if on_record is not None:
+            on_record(rec)
 
     def finish(self, on_record: Callable[[dict], None] | None = None) -> Verdict:
         from grader.decide import decide
 
         try:
-            result = self.child.wait(on_record)
+            result = self.child.wait(lambda rec: self._note_record(rec, on_record))
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._cleanup()
         verdict = decide(
             self.kata, result, expected_tests(self.kata.test_path), self.limits, self.source.decode("utf-8")
         )
         verdict.duration_s = time.monotonic() - self.started
+        final = next((r for r in result.records if r.get("kind") == "final"), {})
         verdict.sandbox = {
-            "uid": result.uid,
+            "uid": self.priv.uid if self.priv.uid is not None else os.geteuid(),
             "privileges": "dropped" if self.priv.uid is not None else f"kept ({self.priv.reason})",
             "wall_s": round(result.wall_s, 3),
-            "cpu_s": round(result.cpu_s, 3),
-            "maxrss_mb": round(result.maxrss_mb, 1),
-            "exit": result.returncode,
-            "folder": str(self.root),
+            "host_cpu_s": final.get("host_cpu_s"),
+            "judge_cpu_s": round(result.cpu_s, 3),
+            "exit": final.get("host_exit"),
         }
         return verdict
+
+    def _cleanup(self) -> None:
+        """Whatever happened, nothing of the run keeps running and nothing it wrote stays behind."""
+        try:
+            if self.host_pid:
+                procs.kill_session(self.host_pid)
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def cancel(self) -> None:
         try:
             self.child.cancel()
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._cleanup()
 
 
 def start(

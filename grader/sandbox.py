@@ -62,7 +62,7 @@ def become_subreaper() -> bool:
     return _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def _make_preexec(priv: Privileges, stash: str, limits: Limits) -> Callable[[], None]:
+def make_preexec(priv: Privileges, stash: str, limits: Limits) -> Callable[[], None]:
     cpu = limits.cpu_s or int(limits.wall_s * max(1, os.cpu_count() or 1)) + 5
     memory = limits.memory_mb * 1024 * 1024
 
@@ -71,7 +71,8 @@ def _make_preexec(priv: Privileges, stash: str, limits: Limits) -> Callable[[], 
         if priv.uid is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.nproc, limits.nproc))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if memory:  # 0: no address-space limit (the judge: trusted, and its pools reserve a lot of address space)
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.fsize_mb << 20, limits.fsize_mb << 20))
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits.nofile, limits.nofile))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -121,7 +122,7 @@ class Child:
                 stderr=out_w,
                 pass_fds=(rec_w, tok_r, diag_w),
                 start_new_session=True,
-                preexec_fn=_make_preexec(privileges, stash, limits),
+                preexec_fn=make_preexec(privileges, stash, limits),
             )
         except BaseException:
             for fd in (self.out_r, self.rec_r, self.diag_r):

@@ -1,0 +1,1 @@
+"""The untrusted side of grading: what runs inside the graded process. Imports nothing else of the grader."""
