@@ -213,8 +213,10 @@ def test_learners_never_meet_the_guide():
             q.prompt,
             q.explanation,
             *q.hints,
+            *q.rubric,
             *(c.text for c in q.choices),
             *(c.feedback or "" for c in q.choices),
+            q.answer if isinstance(q.answer, str) else "",  # an explain question's model answer
         ]
         if any(re.search(r"\bthe guide\b", s, re.IGNORECASE) for s in shown):
             seen.append(f"{q.where}: {q.id} mentions the guide")
