@@ -13,7 +13,7 @@ from grader.models import CHOICE_TYPES, QUESTION_TYPES
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COVERS = r"^(C([1-9]|[1-3][0-9]|4[0-2])|I([1-9]|1[0-2]))$"
 FORMAT_VERSIONS = (1,)
-_SPEC = r"(~=|==|!=|<=|>=|<|>)\s*3(\.[0-9]+){1,2}(\.\*)?"
+_SPEC = r"(~=|==|!=|<=|>=|<|>)\s*3(\.[0-9]+){1,2}((a|b|rc)[0-9]+|\.\*)?"
 PYTHON_RANGE = rf"^\s*{_SPEC}(\s*,\s*{_SPEC})*\s*$"  # PEP 440 specifiers on 3.x, comma-separated
 
 

@@ -342,7 +342,7 @@ def test_the_schema_documents_the_python_range_and_its_pattern_agrees():
 
     prop = json_schema("questions")["$defs"]["question"]["properties"]["python"]
     assert "PEP 440" in prop["description"] and prop["type"] == "string"
-    for good in (">=3.14", ">=3.11, <3.14", "==3.13.*", "~=3.12", "!=3.13"):
+    for good in (">=3.14", ">=3.11, <3.14", "==3.13.*", "~=3.12", "!=3.13", ">=3.15.0b1"):
         assert re.match(prop["pattern"], good), good
     for bad in ("3.12", ">=3.x", "python>=3.12", ">=3.12;"):
         assert not re.match(prop["pattern"], bad), bad
