@@ -284,8 +284,16 @@ class Store(KataProgress):
 
     def active_days(self) -> set[date]:
         """Local calendar days with at least one answer or kata attempt."""
-        rows = self._rows("SELECT answered_at FROM reviews UNION ALL SELECT attempted_at FROM kata_attempts")
-        return {datetime.fromisoformat(t).astimezone().date() for (t,) in rows}
+        return set(self.activity())
+
+    def activity(self) -> dict[date, int]:
+        """Per local calendar day: answers given plus kata attempts and events (for the heatmap and streak)."""
+        rows = self._rows("SELECT answered_at FROM reviews")
+        out: dict[date, int] = {}
+        for t in [t for (t,) in rows] + self.kata_activity():
+            day = datetime.fromisoformat(t).astimezone().date()
+            out[day] = out.get(day, 0) + 1
+        return out
 
 
 def streak(days: set[date], today: date) -> int:

@@ -69,20 +69,20 @@ def filter_questions(
     topics: Iterable[str] = (),
     tags: Iterable[str] = (),
     difficulties: Iterable[int] = (),
+    python: tuple[int, int] | None = None,
 ) -> list[Question]:
-    """Questions in any of `topics`, with any of `tags`, at any of `difficulties` (an empty filter allows all).
+    """Questions in any of `topics`, with any of `tags`, at any of `difficulties` (an empty filter allows all),
+    whose answer holds on Python `python` (None: any). Topics and tags match without regard to case.
     An unknown topic or tag raises UnknownItemError listing the valid ones."""
-    topics, tags, difficulties = set(topics), set(tags), set(difficulties)
     known_topics = sorted({q.topic for q in questions})
     known_tags = sorted({t for q in questions for t in q.tags})
-    for t in sorted(topics):
-        if t not in known_topics:
-            raise UnknownItemError(f"no topic '{t}'. Topics: {', '.join(known_topics) or 'none'}")
-    for t in sorted(tags):
-        if t not in known_tags:
-            raise UnknownItemError(
-                f"no tag '{t}'. Tags: {', '.join(known_tags) or 'none'}", hint=_close(t, known_tags)
-            )
+    topics = {_known(t, known_topics, "topic") for t in topics}
+    tags = {_known(t, known_tags, "tag") for t in tags}
+    difficulties = set(difficulties)
+    if python is not None:
+        from grader.versions import applies_to
+
+        questions = [q for q in questions if applies_to(q, python)]
     return [
         q
         for q in questions
@@ -90,6 +90,17 @@ def filter_questions(
         and (not tags or tags.intersection(q.tags))
         and (not difficulties or q.difficulty in difficulties)
     ]
+
+
+def _known(word: str, known: list[str], kind: str) -> str:
+    """`word` as the bank spells it (`GIL` -> `gil`), or UnknownItemError with the closest ones."""
+    folded = {k.casefold(): k for k in known}
+    if word.casefold() in folded:
+        return folded[word.casefold()]
+    plural = "Topics" if kind == "topic" else "Tags"
+    raise UnknownItemError(
+        f"no {kind} '{word}'. {plural}: {', '.join(known) or 'none'}", hint=_close(word.casefold(), known)
+    )
 
 
 def _close(word: str, known: list[str]) -> str | None:
@@ -136,6 +147,20 @@ def select(
     return chosen[:count]
 
 
+def first_words(q: Question, width: int = 48) -> str:
+    """The start of a question's prompt, as a learner recognises it in a list ("What does gather return…"):
+    Markdown marks removed, cut at a word boundary to fit `width` characters."""
+    import re
+
+    text = " ".join(re.sub(r"`+|\*\*", "", q.prompt).split())  # not `_`: it is in names
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 def present(q: Question, seed: int) -> Presented:
     """Shuffle choices (authors tend to write the right one first) and ordering items (never already sorted)."""
     rng = random.Random(f"{seed}:{q.id}")
@@ -160,6 +185,7 @@ class Outcome:
     hints: int = 0
     duration_s: float = 0.0
     rating: int | None = None  # the FSRS rating recorded
+    next_due: datetime | None = None  # when the question comes back for review (set once recorded)
 
     @property
     def question(self) -> Question:

@@ -107,16 +107,24 @@ def test_topics_and_stats(dojo_in):
     assert "basics" in dojo_in("topics").stdout
 
 
-def test_stats_counts_katas_passed(dojo_in, home):
+def test_stats_counts_katas_passed(dojo_in, home, monkeypatch):
+    import os
+
     from grader.progress import Store
 
+    grader_bank = QUIZ_BANK.parent / "grader_bank"
+    monkeypatch.setenv("DOJO_BANK", f"{QUIZ_BANK}{os.pathsep}{grader_bank}")
     home.mkdir(parents=True, exist_ok=True)
     with Store.open(home / "progress.sqlite3") as store:
-        store.record_kata_attempt("a", "failed", 1.0)
-        store.record_kata_attempt("a", "passed", 1.0)
-        store.record_kata_attempt("b", "too_slow", 1.0)
+        store.record_kata_attempt("fx-passed", "failed", 1.0)
+        store.record_kata_attempt("fx-passed", "passed", 1.0)
+        store.record_kata_attempt("fx-too-slow", "too_slow", 1.0)
+        store.record_kata_event("fx-error", "started")
+        store.record_kata_attempt("gone-from-the-bank", "passed", 1.0)
     st = _stats(dojo_in)
-    assert st["katas_passed"] == 1 and st["katas"] == {"a": "passed", "b": "too_slow"}
+    assert (st["katas_passed"], st["katas_total"]) == (1, 10)  # a kata the bank no longer has is not counted
+    assert st["katas"]["fx-passed"] == "passed" and st["katas"]["fx-too-slow"] == "attempted"
+    assert st["katas"]["fx-error"] == "started" and st["katas"]["fx-failed"] == "new"
 
 
 def test_unknown_tag_exits_2_and_lists_tags(dojo_in):
@@ -138,3 +146,38 @@ def test_mistakes_brings_back_what_was_answered_wrong(dojo_in, home):
     with Store.open(home / "progress.sqlite3") as store:
         history = store.history()
     assert history["fx-short"].attempts == 2
+
+
+def _age_cards(home: Path, delta) -> None:
+    """Move every card's due time by `delta`, as if that much time had passed."""
+    import sqlite3
+    from datetime import datetime
+
+    with sqlite3.connect(home / "progress.sqlite3") as conn:
+        for qid, due in conn.execute("SELECT question_id, due FROM cards").fetchall():
+            new = (datetime.fromisoformat(due) - delta).isoformat()
+            conn.execute("UPDATE cards SET due = ? WHERE question_id = ?", (new, qid))
+
+
+def test_stats_due_now_is_what_review_offers_and_each_answer_says_when_it_returns(dojo_in, home):
+    """Issue 10, point 2: stats said 12 due today, then --review said nothing was due (the next in 7 min)."""
+    from datetime import timedelta
+
+    r = dojo_in("quiz", "--topic", "basics", "--count", "4", "--seed", "3", input="1\n1\n1\nto_thread\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("This question comes back for review in") == 4
+    assert "comes back for review in 10 min" in r.stdout  # the wrong ones
+    assert "comes back for review in 2 days" in r.stdout or "comes back for review tomorrow" in r.stdout
+    st = _stats(dojo_in)
+    assert st["due_now"] == 0 and st["due_later_today"] >= 1 and st["next_review_at"]
+    assert "quiz --review" not in r.stdout.partition("Next:")[2]  # nothing is due: not suggested
+    human = dojo_in("stats").stdout
+    assert "0 due now" in human and "later today" in human and "next in 10 min" in human
+    _age_cards(home, timedelta(minutes=11))
+    st = _stats(dojo_in)
+    review = dojo_in("quiz", "--review", "--json", input="")
+    assert st["due_now"] >= 1 and json.loads(review.stdout)["planned"] == st["due_now"]
+    _age_cards(home, timedelta(days=30))
+    st = _stats(dojo_in)
+    review = dojo_in("quiz", "--review", "--json", input="")
+    assert st["due_now"] == 4 == json.loads(review.stdout)["planned"]  # all of them, not a default of 10

@@ -171,6 +171,18 @@ def test_exam_time_up_counts_unanswered_questions_wrong(env, tmp_path):
     data = json.loads(out.read_text())
     assert data["ended"] == "time_up" and data["total"] == 3 and data["correct"] == 0
     assert len(data["missed"]) == 3
+    # Issue 10, point 3: "count as wrong" holds afterwards too: stats counts them, --mistakes brings them back.
+    st = json.loads(subprocess.run(*_cmd("stats", "--json"), env=env, cwd=ROOT, **_CAPTURE).stdout)
+    assert (st["answered"], st["correct"]) == (3, 0)
+    r = subprocess.run(*_cmd("quiz", "--mistakes", "--json", "--plain"), env=env, cwd=ROOT, input="", **_CAPTURE)
+    assert json.loads(r.stdout)["planned"] == 3, r.stderr
+
+
+_CAPTURE = {"capture_output": True, "text": True, "timeout": 60}
+
+
+def _cmd(*args: str) -> tuple[list[str]]:
+    return ([sys.executable, "-m", "grader", *args],)
 
 
 def test_stats_and_topics_load_neither_questionary_nor_fsrs(env):

@@ -240,9 +240,11 @@ def test_exam_time_up_counts_the_rest_wrong(tmp_path):
         with Store.open(tmp_path / "p.sqlite3", fuzz=False) as store:
             reader = PlainIO(out, LineReader(os.fdopen(r, "rb", buffering=0)), echo=True)
             summary = session.run(plan, reader, session.recorder(store, mode="exam", session="t"))
-            assert store.totals() == (0, 0)
+            # Issue 10, point 3: "count as wrong" is what the store keeps too (--mistakes and stats see them).
+            assert store.totals() == (3, 0)
+            assert not any(h.last_correct for h in store.history().values())
     finally:
         os.close(w)
     assert summary.ended == "time_up"
     assert len(summary.outcomes) == 3 and summary.to_dict()["total"] == 3 and summary.correct == 0
-    assert "Time is up. 3 question(s) left unanswered count as wrong." in out.getvalue()
+    assert "Time is up. The 3 questions left unanswered count as wrong." in out.getvalue()

@@ -78,3 +78,28 @@ def test_a_lapse_after_learning_sends_the_card_to_relearning():
 
 def test_without_fuzz_scheduling_is_deterministic():
     assert _after(GOOD, GOOD, GOOD, GOOD) == _after(GOOD, GOOD, GOOD, GOOD)
+
+
+def test_a_right_first_answer_comes_back_in_days_a_wrong_one_in_ten_minutes():
+    """Issue 10, point 2: every answer, right or wrong, came back in about 10 minutes."""
+    right = srs.review(None, card_id=1, rating=GOOD, now=NOW, fuzz=False)
+    wrong = srs.review(None, card_id=2, rating=AGAIN, now=NOW, fuzz=False)
+    assert right.due - NOW >= timedelta(days=1)
+    assert wrong.due - NOW == timedelta(minutes=10)
+    # A card saved by the old scheduler in its second learning step still gets a sensible next due.
+    old = srs.CardState(3, 1, 1, 2.3, 5.0, NOW, NOW - timedelta(minutes=1))
+    assert srs.review(old, card_id=3, rating=GOOD, now=NOW, fuzz=False).due - NOW >= timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=-5), "now"),
+        (timedelta(seconds=20), "in 1 min"),
+        (timedelta(minutes=10), "in 10 min"),
+        (timedelta(hours=5), "in 5 h"),
+        (timedelta(days=4, hours=1), "in 4 days"),
+    ],
+)
+def test_when_a_review_comes_back_reads_naturally(delta, text):
+    assert srs.when(NOW + delta, NOW) == text

@@ -48,7 +48,10 @@ def quiz(
     time_limit: Annotated[
         float | None,
         typer.Option(
-            "--time-limit", min=1, metavar="SECONDS", help="Exam time limit. \\[default: 60 s per question]"
+            "--time-limit",
+            min=1,
+            metavar="SECONDS",
+            help="Time for the whole exam, in seconds. \\[default: 60 s per question, so 600 for 10]",
         ),
     ] = None,
     plain: Annotated[
@@ -86,7 +89,7 @@ def stats(
         bool, typer.Option("--json", help="Print JSON (has integer `answered` and `correct`).")
     ] = False,
 ) -> None:
-    """Your progress: answers, accuracy per topic, reviews due today, streak, katas passed."""
+    """Your progress: per-topic bars, a 12-week activity heatmap, reviews due now and in the coming days."""
     from grader.progress import Store
     from grader.stats import collect
 
@@ -97,7 +100,7 @@ def stats(
         print_json(data)
         return
     from grader.ui.display import console
-    from grader.ui.summary import show_stats
+    from grader.ui.stats_view import show_stats
 
     show_stats(console(), data)
 

@@ -55,6 +55,12 @@ class InteractiveIO:
 
         self.con.print()
         display.show_feedback(self.con, o)
+        from grader.ui.session import comes_back
+
+        if line := comes_back(o):
+            from rich.text import Text
+
+            self.con.print(Text(" " + line, style="dim"))
 
     def next_question(self) -> None:
         if self.pause:

@@ -18,7 +18,7 @@ from grader.answers import AnswerError, Response
 from grader.models import CHOICE_TYPES, DIFFICULTIES
 from grader.quiz import Outcome, Presented, TimeUp
 from grader.ui.ansi import clock
-from grader.ui.session import HINT
+from grader.ui.session import HINT, comes_back
 
 INSTRUCTIONS = {
     "single_choice": "Type the number of your answer.",
@@ -192,13 +192,20 @@ class PlainIO:
             self._say("Also accepted: " + ", ".join(q.answer[1:]))
         self._say("Why: " + q.explanation.strip())
         self._say("Read more: " + " | ".join(q.references))
+        if line := comes_back(o):
+            self._say(line)
 
     def next_question(self) -> None:
         pass  # plain mode never waits for anything but answers
 
     def show_time_up(self, unanswered: int) -> None:
         self._say()
-        self._say(f"Time is up. {unanswered} question(s) left unanswered count as wrong.")
+        left = (
+            "The question left unanswered counts"
+            if unanswered == 1
+            else f"The {unanswered} questions left unanswered count"
+        )
+        self._say(f"Time is up. {left} as wrong.")
 
     def show_review_item(self, n: int, o: Outcome, *, pending: bool) -> None:
         if n == 1:

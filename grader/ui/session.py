@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Protocol
 
 from grader import answers, srs
@@ -68,6 +69,8 @@ def run(plan: Plan, io: QuizIO, record: Callable[[Outcome], None], clock=time.mo
         summary.ended = "time_up"
         rest = [Outcome(p) for p in plan.items[len(summary.outcomes) :]]
         summary.outcomes += rest
+        for o in rest:
+            record(o)  # the summary says they count as wrong: so do --mistakes, stats and the reviews
         io.show_time_up(len(rest))
     except EOFError:
         summary.ended = "end_of_input"
@@ -83,8 +86,13 @@ def intro(plan: Plan) -> str:
     n = len(plan.items)
     what = f"{n} question{'s' if n != 1 else ''}"
     if plan.mode == "exam":
-        minutes, seconds = divmod(int(plan.time_limit_s or 0), 60)
-        return f"Exam: {what}, {minutes}:{seconds:02d} on the clock, no hints, feedback at the end."
+        total = int(plan.time_limit_s or 0)
+        minutes, seconds = divmod(total, 60)
+        each = f" (about {total // n} s a question)" if n > 1 else ""
+        return (
+            f"Exam: {what}, {minutes}:{seconds:02d} in total{each}, no hints, feedback at the end. "
+            "Unanswered questions count as wrong."
+        )
     label = {"practice": "Practice", "review": "Review", "mistakes": "Mistakes"}[plan.mode]
     return f"{label}: {what}. Every answer is saved as you give it; Ctrl-C stops with a summary."
 
@@ -132,20 +140,29 @@ def _review(summary: Summary, io: QuizIO, record: Callable[[Outcome], None]) -> 
         summary.ended = "interrupted"
 
 
+def comes_back(o: Outcome, now: datetime | None = None) -> str:
+    """The line shown after each answer: when this question returns for review (issue 10, point 2)."""
+    if o.next_due is None:
+        return ""
+    return f"This question comes back for review {srs.when(o.next_due, now or datetime.now(UTC))}."
+
+
 def recorder(store, *, mode: str, session: str) -> Callable[[Outcome], None]:
     """A `record` callback that appends the answer to the progress store and reschedules its card."""
     from grader.progress import Answer
 
     def record(o: Outcome) -> None:
         q = o.question
-        store.record_answer(
+        if o.graded is None:  # not answered before an exam's time ran out: a wrong answer, back soon
+            o.rating = srs.AGAIN
+        card = store.record_answer(
             Answer(
                 question_id=q.id,
                 topic=q.topic,
                 qtype=q.type,
-                answer=answers.describe(q, o.response),
-                correct=o.graded.correct,
-                score=o.graded.score,
+                answer=answers.describe(q, o.response) if o.response else "(not answered: time ran out)",
+                correct=o.correct,
+                score=o.graded.score if o.graded else 0.0,
                 rating=o.rating,
                 hints=o.hints,
                 duration_s=round(o.duration_s, 3),
@@ -153,5 +170,6 @@ def recorder(store, *, mode: str, session: str) -> Callable[[Outcome], None]:
                 session=session,
             )
         )
+        o.next_due = card.due
 
     return record

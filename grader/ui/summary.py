@@ -1,21 +1,35 @@
-"""End-of-session summary, `dojo stats` and `dojo topics`, as rich tables or plain text."""
+"""The end-of-session summary (rich or plain text) and `dojo topics`. `dojo stats` is drawn by ui/stats_view.py.
+
+Every command suggested here is built by grader.invocation.command, so it runs as printed in the learner's shell.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.quiz import Outcome, Summary
+from grader.answers import RATINGS
+from grader.invocation import command
+from grader.quiz import Outcome, Summary, first_words
 
 ENDINGS = {
     "completed": "",
     "interrupted": "Stopped with Ctrl-C; every answer given is saved.",
     "end_of_input": "Input ended; every answer given is saved.",
-    "time_up": "Time ran out; unanswered questions count as wrong.",
+    "time_up": "Time ran out; unanswered questions count as wrong (saved as wrong: --mistakes brings them back).",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class After:
+    """What the progress store says once the session is over: the truth behind the suggested next steps."""
+
+    due_now: int = 0  # what `dojo quiz --review` would offer right now
+    next_review: str | None = None  # when the next review is due ("in 10 min"), when none is due now
 
 
 def _pct(x: float | None) -> str:
@@ -30,31 +44,57 @@ def _duration(seconds: float) -> str:
 def _why(o: Outcome) -> str:
     if o.graded is None:
         return "not answered"
+    if o.graded.rating is not None:
+        return f"rated {RATINGS[o.graded.rating]}"
     if o.graded.partial:
         return f"partly right ({o.graded.score:.0%})"
     return "wrong"
 
 
-def _headline(s: Summary) -> str:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def headline(s: Summary) -> str:
+    """`Score 2.5 / 4 (62%) · 2 right · 1 partly right · 1 self-rated Hard · 1m 05s`.
+
+    Self-rated explain answers are named by their rating: a "Hard" counted as "1 right" next to a score of 0.5
+    read as a contradiction.
+    """
     counted = s.counted
     pct = 100 * s.score / len(counted) if counted else 0.0
+    right = sum(1 for o in counted if o.correct and o.graded.rating is None)
     partial = sum(1 for o in counted if o.graded and o.graded.partial)
-    text = f"Score {s.score:.1f} / {len(counted)} ({pct:.0f}%) · {s.correct} right"
+    rated = [RATINGS[o.graded.rating] for o in counted if o.graded and o.graded.rating is not None]
+    parts = [f"Score {round(s.score, 1):g} / {len(counted)} ({pct:.0f}%)", f"{right} right"]
     if partial:
-        text += f" · {partial} partly right"
-    return text + f" · {_duration(s.elapsed_s)}"
+        parts.append(f"{partial} partly right")
+    for name in RATINGS.values():
+        if name in rated:
+            parts.append(f"{rated.count(name)} self-rated {name}")
+    return " · ".join([*parts, _duration(s.elapsed_s)])
 
 
-def next_steps(s: Summary) -> list[tuple[str, str]]:
+def next_steps(s: Summary, after: After) -> list[tuple[str, str]]:
+    """(command, what it does): only steps that are true now (no --review when nothing is due)."""
     tips = []
-    if s.missed:
-        tips.append(("dojo quiz --mistakes", "retry what you missed"))
-    tips.append(("dojo quiz --review", "the questions due for review (spaced repetition)"))
-    tips.append(("dojo stats", "your progress so far"))
+    missed = len(s.missed)
+    if missed:
+        tips.append((command("quiz", "--mistakes"), f"retry the {_plural(missed, 'question')} you missed"))
+    if after.due_now:
+        tips.append((command("quiz", "--review"), f"{_plural(after.due_now, 'question')} due for review now"))
+    tips.append((command("next"), "what to do next"))
+    tips.append((command("stats"), "your progress so far"))
     return tips
 
 
-def show_summary(con: Console, s: Summary) -> None:
+def _review_note(after: After) -> str:
+    if after.due_now or after.next_review is None:
+        return ""
+    return f"Nothing is due for review now; the next review is due {after.next_review}."
+
+
+def show_summary(con: Console, s: Summary, after: After = After()) -> None:
     con.print()
     con.rule("[bold]Session summary[/]", align="left", style="dim")
     if s.ended != "completed":
@@ -62,7 +102,7 @@ def show_summary(con: Console, s: Summary) -> None:
     if not s.counted:
         con.print("No questions answered.")
         return
-    con.print(Text(_headline(s), style="bold"))
+    con.print(Text(headline(s), style="bold"))
     table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
     table.add_column("Topic")
     table.add_column("Questions", justify="right")
@@ -73,83 +113,57 @@ def show_summary(con: Console, s: Summary) -> None:
     con.print(table)
     if s.missed:
         con.print()
-        missed = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold", title_justify="left")
-        missed.add_column("Missed")
-        missed.add_column("Topic", style="dim")
-        missed.add_column("")
+        missed = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        missed.add_column("Missed", ratio=1)
+        missed.add_column("Topic", style="dim", no_wrap=True)
+        missed.add_column("", no_wrap=True)
+        width = max(24, con.width - 30)
         for o in s.missed:
-            missed.add_row(o.question.id, o.question.topic, _why(o))
+            missed.add_row(first_words(o.question, width), o.question.topic, _why(o))
         con.print(missed)
     con.print()
-    for cmd, what in next_steps(s):
-        con.print(Text.assemble(("  " + cmd.ljust(22), "cyan"), (what, "dim")))
+    if note := _review_note(after):
+        con.print(Text(note, style="dim"))
+    steps = Table.grid(padding=(0, 2))
+    steps.add_column(style="cyan", no_wrap=True)
+    steps.add_column(style="dim")
+    for cmd, what in next_steps(s, after):
+        steps.add_row(cmd, what)
+    con.print(steps)
 
 
-def plain_summary(out: TextIO, s: Summary) -> None:
+def plain_summary(out: TextIO, s: Summary, after: After = After()) -> None:
     lines = ["", "Session summary", "---------------"]
     if s.ended != "completed":
         lines.append(ENDINGS[s.ended])
     if not s.counted:
         lines.append("No questions answered.")
     else:
-        lines.append(_headline(s))
+        lines.append(headline(s))
         for topic, t in s.per_topic().items():
             lines.append(f"  {topic}: {t.correct}/{t.answered} right, score {100 * t.score / t.answered:.0f}%")
+        if s.missed:
+            lines.append("Missed:")
         for o in s.missed:
-            lines.append(f"  missed: {o.question.id} ({o.question.topic}), {_why(o)}")
-        lines += ["Next:", *(f"  {cmd.ljust(22)}{what}" for cmd, what in next_steps(s))]
+            lines.append(f"  - {first_words(o.question, 60)} ({o.question.topic}, {_why(o)})")
+        if note := _review_note(after):
+            lines.append(note)
+        lines += ["Next:", *(f"  {cmd}  ({what})" for cmd, what in next_steps(s, after))]
     out.write("\n".join(lines) + "\n")
     out.flush()
 
 
-def show_stats(con: Console, st: dict) -> None:
-    con.print(
-        Text.assemble(
-            ("Answered ", "bold"),
-            f"{st['answered']}  ",
-            ("Right ", "bold"),
-            f"{st['correct']} ({_pct(st['accuracy'])})  ",
-            ("Questions seen ", "bold"),
-            f"{st['questions_seen']} of {st['questions_total']}",
-        )
-    )
-    con.print(
-        Text.assemble(
-            ("Due for review today ", "bold"),
-            f"{st['due_today']}  ",
-            ("Streak ", "bold"),
-            f"{st['streak_days']} day{'s' if st['streak_days'] != 1 else ''}  ",
-            ("Katas passed ", "bold"),
-            f"{st['katas_passed']} of {st['katas_total']}",
-        )
-    )
-    if st["topics"]:
-        con.print()
-        con.print(_topic_table(st["topics"], with_title=False))
-    if st["due_today"]:
-        con.print(Text("\nRun `dojo quiz --review` for today's reviews.", style="dim"))
-    elif not st["answered"]:
-        con.print(Text("\nNo answers yet. Start with `dojo quiz`.", style="dim"))
-
-
-def _topic_table(rows: list[dict], *, with_title: bool) -> Table:
+def show_topics(con: Console, rows: list[dict]) -> None:
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
     table.add_column("Topic", no_wrap=True, style="cyan")
-    if with_title:
-        table.add_column("Title", ratio=1)
-        table.add_column("Questions", justify="right", no_wrap=True)
-        table.add_column("Seen", justify="right", no_wrap=True)
-    table.add_column("Answered", justify="right", no_wrap=True)
-    table.add_column("Accuracy", justify="right", no_wrap=True)
+    # The title gives way first on a narrow terminal (wrapped at word boundaries, never cut mid-word).
+    table.add_column("Title", ratio=1, overflow="fold", min_width=14)
+    table.add_column("Qs", justify="right", no_wrap=True)
+    table.add_column("Seen", justify="right", no_wrap=True)
+    table.add_column("Right", justify="right", no_wrap=True)
     for r in rows:
-        cells = [r["topic"]]
-        if with_title:
-            cells += [r["title"], str(r["questions"]), str(r["seen"])]
-        cells += [str(r["answered"]), _pct(r["accuracy"])]
-        table.add_row(*cells)
-    return table
-
-
-def show_topics(con: Console, rows: list[dict]) -> None:
-    con.print(_topic_table(rows, with_title=True))
-    con.print(Text("\nPractise one: dojo quiz --topic TOPIC", style="dim"))
+        table.add_row(r["topic"], r["title"], str(r["questions"]), str(r["seen"]), _pct(r["accuracy"]))
+    con.print(table)
+    example = min(rows, key=lambda r: (r["accuracy"] is not None, r["accuracy"] or 0))["topic"] if rows else None
+    if example:
+        con.print(Text(f"\nPractise one: {command('quiz', '--topic', example)}", style="dim"))
