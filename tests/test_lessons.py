@@ -56,9 +56,11 @@ def test_lesson_never_cites_the_guide(topic):
 
 @pytest.mark.parametrize(("topic", "block"), EXAMPLES, ids=[f"{t}:{c.line}" for t, c in EXAMPLES])
 def test_python_example_runs(topic, block, tmp_path):
+    script = tmp_path / "example.py"  # a file, as a learner runs it: spawn and forkserver re-import it
+    script.write_text(block.code, encoding="utf-8")
     started = time.perf_counter()
     r = subprocess.run(
-        [sys.executable, "-X", "utf8", "-c", block.code],
+        [sys.executable, "-X", "utf8", str(script)],
         capture_output=True,
         text=True,
         timeout=EXAMPLE_TIMEOUT_S,
@@ -95,8 +97,10 @@ def test_python_examples_run_on_other_versions(python, tmp_path):
         probe = subprocess.run([python, "-c", f"import {', '.join(mods)}"] if mods else [python, "-c", ""])
         if probe.returncode != 0:
             continue  # a third-party import (numpy, aiohttp) this interpreter lacks: the project venv runs it
+        script = tmp_path / "example.py"
+        script.write_text(block.code, encoding="utf-8")
         r = subprocess.run(
-            [python, "-X", "utf8", "-c", block.code],
+            [python, "-X", "utf8", str(script)],
             capture_output=True,
             text=True,
             timeout=EXAMPLE_TIMEOUT_S,
