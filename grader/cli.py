@@ -47,6 +47,7 @@ def root(
 def _register() -> None:
     # Imported here so that each module can `from grader.cli import app` without a cycle.
     from grader.commands import authoring, dev, kata, learn, quiz  # noqa: F401
+    from grader.commands import next as _next  # noqa: F401
 
 
 _register()

@@ -110,6 +110,7 @@ def collect(store: Store, bank: Bank, now: datetime | None = None, python: tuple
         "questions_total": len(ids),
         "questions_seen": sum(1 for qid in history if qid in ids),
         "due_now": due_now,
+        "mistakes": len(engine.pool_for("mistakes", pool, history, now)),
         "due_later_today": later_today,
         "due_today": due_now + later_today,
         "next_review_at": upcoming.isoformat() if upcoming else None,
