@@ -124,7 +124,9 @@ def _finish(run, banks: list[Path], slug: str, file: Path, folder: Path, early) 
     verdict.kata = kata.slug
     import json
 
-    sys.stdout.write(json.dumps(verdict.to_json(), indent=2, ensure_ascii=False) + "\n")
+    from grader.workspace import localized_json  # the learner's file and words, as on the slow lane
+
+    sys.stdout.write(json.dumps(localized_json(verdict, kata, file, True), indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     with store:
         store.record_kata_attempt(slug, verdict.verdict, verdict.duration_s, str(file))

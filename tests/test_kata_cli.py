@@ -37,7 +37,7 @@ def dojo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.Capture
 def test_new_user_loop(dojo, tmp_path: Path) -> None:
     code, out, _ = dojo("kata", "start", "fx-failed")
     assert code == 0
-    workfile = tmp_path / "home" / "workspace" / "fx-failed" / "solution.py"
+    workfile = tmp_path / "home" / "workspace" / "fx-failed" / "fx_failed.py"
     assert str(workfile) in out
     assert workfile.read_text() == (BANK / "katas" / "fx-failed" / "starter.py").read_text()
 
@@ -108,19 +108,48 @@ def test_usage_errors(dojo, tmp_path: Path) -> None:
     assert code == 2 and "no such file" in err
 
 
-def test_reset_keeps_a_backup(dojo, tmp_path: Path) -> None:
+def test_reset_twice_keeps_every_version_and_says_where(dojo, tmp_path: Path) -> None:
+    """Issue 10.6: reset run twice used to overwrite solution.py.bak with the starter; the passing code was gone."""
     dojo("kata", "start", "fx-passed")
-    workfile = tmp_path / "home" / "workspace" / "fx-passed" / "solution.py"
-    workfile.write_text("# my attempt\n")
-    code, _out, _ = dojo("kata", "reset", "fx-passed")
+    workfile = tmp_path / "home" / "workspace" / "fx-passed" / "fx_passed.py"
+    starter = (BANK / "katas" / "fx-passed" / "starter.py").read_text()
+    workfile.write_text("# my passing solution\n")
+    code, out, _ = dojo("kata", "reset", "fx-passed")
     assert code == 0
-    assert workfile.read_text() == (BANK / "katas" / "fx-passed" / "starter.py").read_text()
-    assert workfile.with_suffix(".py.bak").read_text() == "# my attempt\n"
+    first = workfile.with_name("fx_passed.1.py")
+    assert f"Kept your version as {first}" in out
+    assert workfile.read_text() == starter and first.read_text() == "# my passing solution\n"
+    code, out, _ = dojo("kata", "reset", "fx-passed")
+    second = workfile.with_name("fx_passed.2.py")
+    assert code == 0 and f"Kept your version as {second}" in out
+    assert first.read_text() == "# my passing solution\n", "the first copy must survive a second reset"
+    assert second.read_text() == starter
 
 
-def test_start_into_a_folder(dojo, tmp_path: Path) -> None:
-    code, _out, _ = dojo("kata", "start", "fx-passed", "--dir", str(tmp_path / "mine"))
-    assert code == 0 and (tmp_path / "mine" / "solution.py").is_file()
+def test_a_legacy_workspace_keeps_working(dojo, tmp_path: Path) -> None:
+    """Workspaces made before each kata had its own file name keep their solution.py."""
+    legacy = tmp_path / "home" / "workspace" / "fx-passed" / "solution.py"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text((BANK / "katas" / "fx-passed" / "solution.py").read_text())
+    code, out, _ = dojo("kata", "start", "fx-passed")
+    assert code == 0 and f"already at {legacy}" in out
+    code, out, _ = dojo("kata", "check", "fx-passed")
+    assert code == 0 and "PASSED" in out
+
+
+def test_two_katas_started_in_one_folder_get_their_own_files(dojo, tmp_path: Path, monkeypatch) -> None:
+    """Issue 10.7: both used to share solution.py there, so `check` graded the other kata's code."""
+    mine = tmp_path / "mine"
+    assert dojo("kata", "start", "fx-passed", "--dir", str(mine))[0] == 0
+    assert dojo("kata", "start", "fx-failed", "--dir", str(mine))[0] == 0
+    assert sorted(p.name for p in mine.iterdir()) == ["fx_failed.py", "fx_passed.py"]
+    (mine / "fx_passed.py").write_text((BANK / "katas" / "fx-passed" / "solution.py").read_text())
+    monkeypatch.chdir(mine)
+    # Each check grades its own kata's file in this folder, not the workspace copy.
+    code, out, _ = dojo("kata", "check", "fx-passed")
+    assert code == 0 and "PASSED" in out and "fx_passed.py" in out
+    code, out, _ = dojo("kata", "check", "fx-failed")
+    assert code == 1 and "fx_failed.py" in out
 
 
 FAST_LANE = """
@@ -159,6 +188,7 @@ def test_json_check_takes_the_fast_lane(tmp_path: Path, slug: str, code: int) ->
     assert "HEAVY=\n" in done.stderr
     data = json.loads(done.stdout)
     assert data["kata"] == slug and data["verdict"] == ("passed" if code == 0 else "failed")
+    assert data["file"] == argv[3] and "test_kata.py" not in done.stdout  # in the learner's words, as slow
     # The attempt is recorded like on the slow lane.
     from grader.progress import Store
 

@@ -56,13 +56,17 @@ def code_block(code: str, language: str = "python") -> Padding:
     return Padding(body, (0, 2))
 
 
-def render(text: str):
+def render(text: str, *, headings: bool = False):
+    """Markdown as rich renderables. Prose is a rich Text, which wraps at the console's width between words;
+    code is wrapped only where it has whitespace, never inside a token."""
     from rich.console import Group
 
     parts = []
-    for block in markdown.blocks(text):
+    for block in markdown.blocks(text, headings=headings):
         if block[0] in ("para", "bullet"):
             parts.append(Text.assemble(*((piece, STYLES.get(kind, "")) for kind, piece in block[1])))
+        elif block[0] == "heading":
+            parts.append(Text.assemble(*((piece, "bold underline") for _kind, piece in block[1])))
         elif block[0] == "code":
             parts.append(code_block(block[1], block[2]))
         else:

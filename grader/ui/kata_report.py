@@ -1,14 +1,22 @@
-"""The rich report of a kata check: a spinner while the child runs, then tests, timings, diagnosis, next step."""
+"""The rich report of a kata check: a spinner while the child runs, then the verdict, one line per test, each
+failure's message once and whole, timings, where it was stuck, and the next step.
+
+Laid out as lines, not as a table with a narrow message column: a message folded into a 40-column cell was cut
+into word pieces at 80 columns and repeated in the notes below it. The verdict given here is already in the
+learner's words (grader.workspace.Localizer): their file, the test's assertion, commands that run here.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
+from rich.text import Text
 
 from grader.verdict import Verdict
 
@@ -22,7 +30,7 @@ STYLE = {
     "memory_limit": "bold magenta",
     "output_limit": "bold magenta",
 }
-ICON = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "error": "[red]![/]", "skipped": "[cyan]–[/]"}
+ICON = {"passed": ("✔", "green"), "failed": ("✘", "red"), "error": ("!", "red"), "skipped": ("–", "cyan")}
 
 
 def grade_with_spinner(console: Console, slug: str, run: Callable[[Callable[[dict], None]], Verdict]) -> Verdict:
@@ -50,52 +58,122 @@ def _num(value: Any, unit: str) -> str:
     return f"{v:.3g} {unit}"
 
 
-def render(console: Console, v: Verdict) -> None:
-    style = STYLE[v.verdict]
-    console.print(f"[{style}]{v.verdict.upper().replace('_', ' ')}[/]  {escape(v.kata)}  ({v.duration_s:.1f} s)")
-    if v.message:
-        console.print(escape(v.message), highlight=False)
-    if v.tests:
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        table.add_column("")
-        table.add_column("test")
-        table.add_column("result", overflow="fold")
-        for t in v.tests:
-            label = t.verdict.replace("_", " ") if t.verdict not in ("passed", "failed") else t.status
-            detail = escape(t.message) if t.message else ""
-            if t.output and t.status != "passed":
-                detail += f"\n[dim]output: {escape(t.output[-200:])}[/]"
-            table.add_row(ICON.get(t.status, "?"), escape(t.name), f"[bold]{label}[/] {detail}".strip())
-        console.print(table)
-    if v.timings:
-        table = Table(title="Timings", show_header=True, header_style="bold", title_justify="left")
-        for col in ("measured what", "measured", "baseline", "ratio", "threshold", ""):
-            table.add_column(col)
-        for tm in v.timings:
-            unit = tm.get("unit", "s")
-            ok = "[green]ok[/]" if tm.get("passed") else "[red]missed[/]"
-            table.add_row(
-                escape(f"{tm.get('name')}: {tm.get('what', '')}"),
-                _num(tm.get("measured"), unit),
-                _num(tm.get("baseline"), unit),
-                _num(tm.get("ratio"), "x"),
-                ("≥ " if unit == "x" else "≤ ") + _num(tm.get("threshold"), unit),
-                ok,
-            )
-        console.print(table)
+def lines(console: Console, text: str, indent: int = 0, lead: Text | None = None, style: str = "") -> None:
+    """Print text line by line, each wrapped between words with its own indentation kept on the lines it wraps
+    onto (a thread dump's `  transfer-0: file.py:20 ...` lines stay readable at 60 columns)."""
+    for i, line in enumerate(text.splitlines() or [""]):
+        body = line.lstrip(" ")
+        extra = len(line) - len(body)
+        piece = Text.assemble(lead, body, style=style) if lead is not None and i == 0 else Text(body, style)
+        console.print(Padding(piece, (0, 0, 0, indent + extra), expand=False))
+
+
+_CMD = re.compile(r"\s*`([^`]+)`[.,]?")
+
+
+def with_commands(console: Console, label: str, text: str) -> None:
+    """Print text that names commands (`uv run dojo kata hint x`). On one line when it fits; otherwise each
+    command goes whole on a line of its own, never wrapped by us: a command split across lines cannot be copied."""
+    from grader.invocation import prefix
+
+    commands = [m for m in _CMD.finditer(text) if m.group(1).startswith(prefix())]
+    if not commands or len(label) + len(text) <= console.width:
+        console.print(Text.assemble((label, "bold"), text))
+        return
+    prose = text
+    for i, m in enumerate(reversed(commands)):
+        named = i == len(commands) - 1 and not text[: m.start()].rstrip().endswith(":")
+        word = " the commands below" if len(commands) > 1 else " the command below"
+        prose = prose[: m.start()] + (word if named else "") + prose[m.end() :]
+    console.print(Text.assemble((label, "bold"), " ".join(prose.split()).rstrip(".:") + ":"))
+    for m in commands:
+        console.print(Text("  " + m.group(1)), soft_wrap=True)
+
+
+def _label(t) -> str:
+    return t.verdict.replace("_", " ") if t.verdict not in ("passed", "failed") else t.status
+
+
+def _tests(console: Console, v: Verdict) -> None:
+    for t in v.tests:
+        sym, colour = ICON.get(t.status, ("?", ""))
+        console.print(Text.assemble("  ", (sym, colour), " ", (f"{_label(t):8}", "bold"), " ", t.name))
+    for t in v.tests:
+        if t.status == "passed" or not (t.message or t.notes or t.output):
+            continue
+        sym, colour = ICON.get(t.status, ("?", ""))
+        console.print()
+        console.print(Text.assemble((sym, colour), " ", (t.name, "bold")))
+        if t.message:
+            lines(console, t.message, 2)
+        for n in t.notes:
+            lines(console, n, 2, Text("note: ", "yellow"))
+        if t.output:
+            lines(console, t.output[-400:], 2, Text("it printed: ", "dim"), "dim")
+
+
+def _timings(console: Console, v: Verdict) -> None:
+    """One block per timing (what, measured, baseline, ratio, threshold), readable at 60 columns."""
+    console.print()
+    console.print(Text("Timings", "bold"))
+    for tm in v.timings:
+        unit = tm.get("unit", "s")
+        ok = tm.get("passed")
         console.print(
-            "[dim]Baselines come from the reference solution measured in the same run; "
-            "thresholds are ratios, never absolute times.[/]"
+            Text.assemble(
+                "  ",
+                ("✔" if ok else "✘", "green" if ok else "red"),
+                " ",
+                (f"{tm.get('name')}", "bold"),
+                f": {tm.get('what', '')}" if tm.get("what") else "",
+            )
         )
-    notes = [n for t in v.tests for n in t.notes] + v.notes
-    for n in notes:
-        console.print(f"[yellow]note:[/] {escape(n)}")
+        threshold = ("≥ " if unit == "x" else "≤ ") + _num(tm.get("threshold"), unit)
+        parts = [
+            f"measured {_num(tm.get('measured'), unit)}",
+            f"baseline {_num(tm.get('baseline'), unit)}",
+            f"ratio {_num(tm.get('ratio'), 'x')}",
+            f"threshold {threshold}",
+            "ok" if ok else "missed",
+        ]
+        console.print(Padding(Text(" · ".join(parts)), (0, 0, 0, 4)))
+    console.print(
+        Text(
+            "Baselines come from the reference solution measured in the same run; "
+            "thresholds are ratios, never absolute times.",
+            "dim",
+        )
+    )
+
+
+def render(
+    console: Console, v: Verdict, *, file: str = "", next_step: str = "", after: tuple[str, str] | None = None
+) -> None:
+    """`v` in the learner's words; `file` how their file is named; `after` (label, text): what to do once this
+    kata is done."""
+    style = STYLE[v.verdict]
+    head = Text.assemble((v.verdict.upper().replace("_", " "), style), "  ", v.kata, f"  ({v.duration_s:.1f} s)")
+    if file:
+        head.append(f"  {file}", "dim")
+    console.print(head)
+    if v.message:
+        with_commands(console, "", v.message)
+    if v.tests:
+        console.print()
+        _tests(console, v)
+    if v.timings:
+        _timings(console, v)
+    for n in v.notes:
+        console.print(Text.assemble(("note: ", "yellow"), n))
     if v.diagnosis is not None:
         d = v.diagnosis
-        body = f"[bold]{escape(d.label)}[/]: {escape(d.summary)}"
-        if d.where:
-            body += "\n" + "\n".join(f"  • {escape(w)}" for w in d.where[:8])
+        body = Text.assemble((d.label, "bold"), ": ", d.summary)
+        for w in d.where[:8]:
+            body.append(f"\n  • {w}")
         console.print(Panel(body, title="Where it was stuck", border_style="magenta"))
-    if v.verdict in ("error",) and v.output and not v.tests:
-        console.print(Panel(escape(v.output[-1200:]), title="Output (last lines)", border_style="dim"))
-    console.print(f"[bold]Next:[/] {escape(v.next_step())}")
+    if v.verdict == "error" and v.output and not v.tests:
+        console.print(Panel(Text(v.output[-1200:]), title="Output (last lines)", border_style="dim"))
+    console.print()
+    with_commands(console, "Next: ", next_step or v.next_step())
+    if after:
+        with_commands(console, *after)

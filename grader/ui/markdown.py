@@ -11,9 +11,10 @@ import re
 _FENCE = re.compile(r"^\s*```\s*([\w+-]*)\s*$")
 _INLINE = re.compile(r"(`[^`]+`|\*\*[^*]+\*\*|(?<![\w*])\*[^*\s][^*]*\*(?![\w*])|(?<!\w)_[^_\s][^_]*_(?!\w))")
 _BULLET = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 Span = tuple[str, str]  # (style: "" | "code" | "bold" | "italic", text)
-# ("para", spans) | ("bullet", spans) | ("code", text, language) | ("gap",)
+# ("para", spans) | ("bullet", spans) | ("code", text, language) | ("gap",) | ("heading", spans) (opt-in)
 Block = tuple
 
 
@@ -34,8 +35,11 @@ def spans(text: str) -> list[Span]:
     return out
 
 
-def blocks(markdown: str) -> list[Block]:
-    """Paragraphs are re-flowed (single newlines become spaces), as Markdown does; bullets keep their lines."""
+def blocks(markdown: str, *, headings: bool = False) -> list[Block]:
+    """Paragraphs are re-flowed (single newlines become spaces), as Markdown does; bullets keep their lines.
+
+    With `headings`, `# Title` lines are ("heading", spans) blocks (a kata's task has them); without, they are
+    text, as question renderers that know no headings expect."""
     out: list[Block] = []
     para: list[str] = []
     code: list[str] | None = None
@@ -61,6 +65,9 @@ def blocks(markdown: str) -> list[Block]:
             flush()
             if out and out[-1] != ("gap",):
                 out.append(("gap",))
+        elif headings and (h := _HEADING.match(line)):
+            flush()
+            out.append(("heading", spans(h.group(2))))
         elif _BULLET.match(line):
             flush()
             out.append(("bullet", spans(line.rstrip())))

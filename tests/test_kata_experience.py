@@ -1,0 +1,275 @@
+"""Issue 10, kata side, as a learner meets it: the report names their file, each message once and whole, no work
+lost, lookups that forgive, commands that run here, progress that shows, text that fits a narrow terminal.
+
+In-process through `grader.cli.main` (the one place that maps errors to exit codes) with the fixture bank as the
+built-in bank; each check grades for real unless a test stubs the grader to show a report's layout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import invocation, paths
+from grader.cli import main
+from grader.verdict import TestResult as Result
+from grader.verdict import Verdict
+
+BANK = Path(__file__).parent / "fixtures" / "grader_bank"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def dojo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setattr(paths, "builtin_bank", lambda: BANK)
+    monkeypatch.setenv("DOJO_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DOJO_BANK", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def run(*args: str, columns: int = 80) -> tuple[int, str, str]:
+        monkeypatch.setenv("COLUMNS", str(columns))
+        with pytest.raises(SystemExit) as exit_:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return int(exit_.value.code or 0), out, err
+
+    return run
+
+
+def _copy(tmp_path: Path, slug: str, name: str, what: str = "submission.py") -> Path:
+    target = tmp_path / name
+    target.write_text((BANK / "katas" / slug / what).read_text())
+    return target
+
+
+# --- point 4: the learner's own file and line; a test's assertion, not test_kata.py:N ------------------------
+
+
+def test_report_names_the_learners_file_and_quotes_the_assertion(dojo, tmp_path: Path) -> None:
+    mine = _copy(tmp_path, "fx-failed", "adder.py")
+    code, out, _ = dojo("kata", "check", "fx-failed", str(mine))
+    assert code == 1
+    assert "test_kata.py" not in out and "submission.py" not in out
+    # The test's own assertion, quoted from the kata's tests the learner does not have.
+    assert "assert submission.add(2, 3) == 5" in out
+    assert "add(1, 1) must be 2: check the operator" in out
+
+    code, out, _ = dojo("kata", "check", "fx-failed", str(mine), "--json")
+    data = json.loads(out)
+    assert "test_kata.py" not in out and data["file"] == str(mine)
+    assert any("assert submission.add(-2, 3) == 1" in t["message"] for t in data["tests"])
+
+
+def test_a_line_in_the_learners_code_is_named_by_their_file(dojo, tmp_path: Path) -> None:
+    mine = _copy(tmp_path, "fx-blocked-loop", "my_loop.py")
+    code, out, _ = dojo("kata", "check", "fx-blocked-loop", str(mine))
+    assert code == 1
+    assert f"{mine}:13" in out and "submission.py" not in out
+
+
+def test_an_empty_file_names_the_kata_not_slug(dojo, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.py"
+    empty.write_text("\n")
+    code, out, _ = dojo("kata", "check", "fx-passed", str(empty))
+    assert code == 1
+    assert "SLUG" not in out and "kata start fx-passed" in out and f"{empty} is empty" in out
+
+
+# --- point 5: each message once, whole, where it belongs -----------------------------------------------------
+
+LONG = (
+    "Deadlock: nothing finished for 2.0 s. Account locks held: 921, 102, 563.\n"
+    "  transfer-0: submission.py:19 transfer(src=563, dst=921, amount=46): with src.lock:\n"
+    "  transfer-1: submission.py:20 transfer(src=563, dst=102, amount=34): with dst.lock:\n"
+    "Threads that hold one lock wait for a lock another one holds, in a cycle. Take the lo..."
+)
+
+
+def _deadlock_verdict(kata, path, on_record=None) -> Verdict:
+    tests = [
+        Result("test_one", "passed"),
+        Result("test_both_ways", "failed", LONG, "failed", notes=[LONG]),
+    ]
+    first = LONG.splitlines()[0]
+    return Verdict(kata.slug, "failed", f"1 of 2 tests failed; first: test_both_ways: {first}", tests, 4.9)
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_a_failure_is_shown_once_and_never_cut_mid_word(dojo, tmp_path, monkeypatch, columns) -> None:
+    from grader import runner
+
+    monkeypatch.setattr(runner, "grade", _deadlock_verdict)
+    monkeypatch.chdir(tmp_path)
+    mine = _copy(tmp_path, "fx-failed", "bank.py").name  # as typed: its name here
+    code, out, _ = dojo("kata", "check", "fx-failed", mine, columns=columns)
+    assert code == 1
+    assert out.count("Threads that hold one lock") == 1, out
+    assert out.count("Account locks held") == 1, out
+    flat = " ".join(out.split())
+    assert "Take the lo" not in flat and "Take the …" in flat
+    assert f"{mine}:19 transfer(src=563" in flat and "submission.py" not in out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+
+    code, out, _ = dojo("kata", "check", "fx-failed", mine, "--json")
+    data = json.loads(out)
+    failed = data["tests"][1]
+    assert failed["notes"] == [] and failed["message"].endswith("Take the …")
+    assert data["message"] == "1 of 2 tests failed; first: test_both_ways"
+
+
+# --- point 6 and 7 are in test_kata_cli.py (reset twice, two katas in one folder) ----------------------------
+
+# --- point 8: narrow terminals -------------------------------------------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip("`*_#()[]:.,;\"'") for w in text.split()}
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_show_and_hint_wrap_to_the_terminal_between_words(dojo, tmp_path, columns) -> None:
+    bank = tmp_path / "bank" / "katas"
+    import shutil
+
+    shutil.copytree(BANK / "katas" / "fx-passed", bank / "fx-wordy")
+    yaml = bank / "fx-wordy" / "kata.yaml"
+    hint = "A deliberately long hint " + "that holds many words and keeps going " * 6 + "to the end."
+    yaml.write_text(
+        yaml.read_text().replace("slug: fx-passed", "slug: fx-wordy").replace("hints: [", f'hints: ["{hint}", ')
+    )
+    prose = "## The task\n" + "Every thread holds one lock and waits for another one that it never gets. " * 5
+    (bank / "fx-wordy" / "prompt.md").write_text(prose + "\n\n```\ndojo kata check fx-wordy\n```\n")
+    code, out, _ = dojo("--bank", str(tmp_path / "bank"), "kata", "show", "fx-wordy", columns=columns)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= columns
+    assert _words(out) <= _words(prose) | {"", *invocation.command("kata", "check", "fx-wordy").split()}
+    assert "The task" in out and "##" not in out
+    code, out, _ = dojo("--bank", str(tmp_path / "bank"), "kata", "hint", "fx-wordy", columns=columns)
+    assert max(len(line) for line in out.splitlines()) <= columns
+    assert "holds" in _words(out) and "hol" not in _words(out)
+
+
+def test_kata_list_is_readable_at_60_columns(dojo) -> None:
+    code, out, _ = dojo("kata", "list", columns=60)
+    assert code == 0
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 60
+    for slug in ("fx-async-deadlock", "fx-memory-limit", "fx-output-limit"):
+        assert slug in out  # whole, never folded
+
+
+# --- point 10: the data folder is checked before the grading starts ------------------------------------------
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["report", "json"])
+def test_read_only_home_is_reported_before_grading(tmp_path, dojo_env, unprivileged, json_flag) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o555)
+    mine = _copy(tmp_path, "fx-passed", "mine.py", "solution.py")
+    r = subprocess.run(
+        [*unprivileged, sys.executable, "-m", "grader", "kata", "check", "fx-passed", str(mine), *json_flag],
+        capture_output=True,
+        text=True,
+        env={**dojo_env, "DOJO_HOME": str(home), "DOJO_BANK": str(BANK)},
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert r.returncode == 1
+    assert "PASSED" not in r.stdout and '"verdict"' not in r.stdout  # no PASSED then exit 1
+    assert "is not writable" in r.stderr and "DOJO_HOME" in r.stderr and "mv " not in r.stderr
+
+
+# --- point 11: forgiving lookups; no slug needed inside a kata's folder ---------------------------------------
+
+
+def test_a_mistyped_slug_suggests_the_closest(dojo) -> None:
+    code, _, err = dojo("kata", "check", "fx-faild")
+    assert code == 2
+    assert "no kata 'fx-faild'" in err and "Did you mean 'fx-failed'?" in err
+    assert "fx-output-limit" not in err  # no dump of every slug
+    code, _, err = dojo("kata", "show", "FX-Passed")
+    assert code == 0
+
+
+def test_commands_in_a_kata_folder_need_no_slug(dojo, tmp_path, monkeypatch) -> None:
+    dojo("kata", "start", "fx-failed")
+    folder = tmp_path / "home" / "workspace" / "fx-failed"
+    monkeypatch.chdir(folder)
+    code, out, _ = dojo("kata", "check")
+    assert code == 1 and "FAILED  fx-failed" in out
+    code, out, _ = dojo("kata", "hint")
+    assert code == 0 and "Hint 1 of 3: A nudge." in out
+    (folder / "fx_failed.py").write_text("# mine\n")
+    code, out, _ = dojo("kata", "reset")
+    assert code == 0 and "fx_failed.1.py" in out
+    code, out, _ = dojo("kata", "solution", "--give-up")
+    assert code == 0 and "return a + b" in out
+
+
+def test_a_folder_with_two_katas_asks_which(dojo, tmp_path, monkeypatch) -> None:
+    mine = tmp_path / "mine"
+    dojo("kata", "start", "fx-failed", "--dir", str(mine))
+    dojo("kata", "start", "fx-passed", "--dir", str(mine))
+    monkeypatch.chdir(mine)
+    code, _, err = dojo("kata", "check")
+    assert code == 2 and "holds 2 katas: fx-failed, fx-passed" in err
+    code, out, _ = dojo("kata", "check", "fx_failed.py")  # the file names its kata
+    assert code == 1 and "FAILED  fx-failed" in out
+    monkeypatch.chdir(tmp_path)
+    code, _, err = dojo("kata", "hint")
+    assert code == 2 and "which kata?" in err
+
+
+# --- point 13: where am I, what next ------------------------------------------------------------------------
+
+
+def test_list_shows_progress_statuses_and_the_next_kata(dojo, tmp_path) -> None:
+    code, out, _ = dojo("kata", "list")
+    assert "Katas  0 of 10 passed" in out and "status" in out and "kata" in out
+    dojo("kata", "start", "fx-passed")
+    dojo("kata", "start", "fx-failed")
+    dojo("kata", "check", "fx-failed")
+    dojo("kata", "solution", "fx-error", "--give-up")
+    statuses = {k["slug"]: k["status"] for k in json.loads(dojo("kata", "list", "--json")[1])}
+    assert statuses["fx-passed"] == "started" and statuses["fx-failed"] == "attempted"
+    assert statuses["fx-error"] == "given up" and statuses["fx-timeout"] == "new"
+    workfile = tmp_path / "home" / "workspace" / "fx-passed" / "fx_passed.py"
+    workfile.write_text((BANK / "katas" / "fx-passed" / "solution.py").read_text())
+    code, out, _ = dojo("kata", "check", "fx-passed")
+    assert code == 0 and "PASSED" in out
+    # After a pass: the next kata, one already begun first.
+    assert re.search(r"Next kata: [^\n]*\n?[^\n]*kata check fx-failed", out), out
+    code, out, _ = dojo("kata", "list")
+    assert "1 of 10 passed" in out and "✔ passed" in out and "given up" in out and "started" not in out
+    assert re.search(r"Next: [^\n]*\n?[^\n]*kata check fx-failed", out), out
+
+
+# --- point 1: every command a kata screen suggests runs in this shell -----------------------------------------
+
+
+def test_every_suggested_command_uses_this_shells_prefix(dojo, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(invocation, "prefix", lambda: "PFX/dojo")
+    outputs = []
+    for args in (
+        ("kata", "start", "fx-failed"),
+        ("kata", "check", "fx-failed"),
+        ("kata", "hint", "fx-failed"),
+        ("kata", "hint", "fx-failed"),
+        ("kata", "hint", "fx-failed"),
+        ("kata", "hint", "fx-failed"),
+        ("kata", "list"),
+        ("kata", "check", "fx-faild"),
+        ("kata", "solution", "fx-failed"),
+        ("kata", "check", "fx-passed"),
+    ):
+        _code, out, err = dojo(*args)
+        outputs.append(out + err)
+    text = "\n".join(outputs)
+    used = re.findall(r"([^\s`(]*)\s+kata (?:start|check|hint|show|solution|list)\b", text)
+    assert used and set(used) == {"PFX/dojo"}, text
