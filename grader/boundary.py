@@ -41,8 +41,11 @@ def guard(run: Callable[[], int | None], argv: list[str]) -> int:
     except Exception as e:
         if debug(argv):
             raise
+        from grader.invocation import command
+
         error(
             f"internal error: {type(e).__name__}: {e}",
-            "This is a bug in Concurrency Dojo. Run again with --traceback and report it.",
+            f"This is a bug in Concurrency Dojo. To report it, run it again with the traceback: "
+            f"{command('--traceback', *argv)}",
         )
         return int(ExitStatus.FAILURE)

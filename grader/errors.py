@@ -35,9 +35,11 @@ class BankError(DojoError):
     """The bank cannot be loaded; `problems` holds every `path:line:col: message` line."""
 
     def __init__(self, problems: list[str]) -> None:
+        from grader.invocation import command
+
         super().__init__(
             "\n".join(problems),
-            hint="Run `dojo validate` to check a bank; fix the lines above and try again.",
+            hint=f"Fix the lines above and try again; `{command('validate')}` checks a bank without running it.",
         )
         self.problems = problems
 

@@ -37,6 +37,7 @@ def _parser() -> _Parser:
     p.add_argument("--count", "-n", type=int)
     p.add_argument("--seed", type=int)
     p.add_argument("--time-limit", type=float)
+    p.add_argument("--python")
     for flag in ("--review", "--mistakes", "--exam", "--plain"):
         p.add_argument(flag, action="store_true")
     p.add_argument("--json", action="store_true", dest="as_json")
@@ -78,6 +79,7 @@ def parse(argv: list[str]) -> tuple[list[Path], QuizOptions] | None:
         time_limit=ns.time_limit,
         plain=ns.plain,
         as_json=ns.as_json,
+        python=ns.python,
     )
 
 

@@ -181,3 +181,50 @@ def test_stats_due_now_is_what_review_offers_and_each_answer_says_when_it_return
     st = _stats(dojo_in)
     review = dojo_in("quiz", "--review", "--json", input="")
     assert st["due_now"] == 4 == json.loads(review.stdout)["planned"]  # all of them, not a default of 10
+
+
+VERSIONED = """\
+format_version: 1
+topic: versions
+title: Version-dependent answers
+questions:
+  - id: v-new
+    type: true_false
+    difficulty: 1
+    python: ">=3.14"
+    prompt: New behaviour?
+    answer: true
+    explanation: Changed in 3.14.
+    references: [https://docs.python.org/3/whatsnew/3.14.html]
+  - id: v-old
+    type: true_false
+    difficulty: 1
+    python: "<3.14"
+    prompt: Old behaviour?
+    answer: true
+    explanation: Before 3.14.
+    references: [https://docs.python.org/3/whatsnew/3.13.html]
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "asked"),
+    [
+        (["--python", "3.14"], ["v-new"]),
+        (["--python", "3.12"], ["v-old"]),
+        ([], ["v-new"] if sys.version_info >= (3, 14) else ["v-old"]),  # default: the running Python
+    ],
+)
+def test_python_option_asks_only_questions_that_hold_there(dojo_in, tmp_path, monkeypatch, args, asked):
+    (tmp_path / "bank" / "questions").mkdir(parents=True)
+    (tmp_path / "bank" / "questions" / "versions.yaml").write_text(VERSIONED)
+    monkeypatch.setenv("DOJO_BANK", str(tmp_path / "bank"))
+    r = dojo_in("quiz", "--json", *args, input="1\n1\n")
+    assert r.returncode == 0, r.stderr
+    assert [q["id"] for q in json.loads(r.stdout)["questions"]] == asked
+
+
+def test_python_option_rejects_what_is_not_a_version(dojo_in):
+    r = dojo_in("quiz", "--python", "3", "--plain")
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: --python: '3' is not a Python feature version") and "3.13" in r.stderr

@@ -199,3 +199,29 @@ def test_stats_and_topics_load_neither_questionary_nor_fsrs(env):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().endswith("[]")
+
+
+def test_suggested_commands_run_as_printed(env, tmp_path):
+    """Issue 10, point 1: the summary said `dojo quiz --mistakes`, and the shell said `dojo: command not found`."""
+    import shlex
+
+    # A shell where `dojo` is not on PATH and we were not started by uv: `python -m grader` is what works.
+    plain_env = {k: v for k, v in env.items() if not k.startswith(("UV", "VIRTUAL_ENV"))}
+    plain_env["PATH"] = "/usr/bin:/bin"
+    r = subprocess.run(
+        [sys.executable, "-m", "grader", "quiz", "--topic", "basics", "--tag", "threads", "--count", "2"],
+        input="1\n1\n",  # "1" is True for "Lock is reentrant": wrong, so there is a miss to retry
+        env=plain_env,
+        cwd=tmp_path,
+        **_CAPTURE,
+    )
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.partition("Next:")[2].splitlines()
+    retry = next(line for line in lines if "--mistakes" in line).strip().partition("  (")[0]
+    assert retry.endswith("-m grader quiz --mistakes") and "dojo quiz" not in retry
+    again = subprocess.run(["sh", "-c", retry], input="", env=plain_env, cwd=tmp_path, **_CAPTURE)
+    assert again.returncode == 0, again.stderr
+    assert "Question 1 of" in again.stdout  # it ran, and offered what was missed
+    for line in lines:
+        if "  (" in line:
+            assert shlex.split(line.strip().partition("  (")[0])[:3] == shlex.split(retry)[:3]

@@ -62,6 +62,7 @@ SAME = [
     ["quiz", "--review", "--count=3"],
     ["quiz", "--mistakes", "--seed", "-5", "--difficulty=medium"],
     ["--bank", str(QUIZ_BANK), "quiz", "--tag", "asyncio"],
+    ["quiz", "--python", "3.14", "--count", "2"],
 ]
 
 

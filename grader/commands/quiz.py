@@ -54,6 +54,15 @@ def quiz(
             help="Time for the whole exam, in seconds. \\[default: 60 s per question, so 600 for 10]",
         ),
     ] = None,
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "--python",
+            metavar="X.Y",
+            help="Only questions whose answer holds on this Python. \\[default: the Python running dojo]",
+            show_default=False,
+        ),
+    ] = None,
     plain: Annotated[
         bool, typer.Option("--plain", help="Plain text, one answer per line (automatic when stdin is not a TTY).")
     ] = False,
@@ -76,6 +85,7 @@ def quiz(
         time_limit=time_limit,
         plain=plain,
         as_json=as_json,
+        python=python,
     )
     code = quiz_app.play(quiz_app.prepare(opts, state(ctx).bank()))
     if code:

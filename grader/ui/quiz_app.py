@@ -73,7 +73,9 @@ def prepare(opts: QuizOptions, bank) -> Prepared:
     )
     review_ids = frozenset(q.id for q in engine.filter_questions(bank.questions, python=target))
     if not pool:
-        raise UsageError(f"no question matches {opts.filters}", hint="See `dojo topics`.")
+        from grader.invocation import command
+
+        raise UsageError(f"no question matches {opts.filters}", hint=f"See what there is: {command('topics')}")
     seed = opts.seed if opts.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     now = datetime.now(UTC)
     store = Store.open()
