@@ -273,3 +273,78 @@ def test_every_suggested_command_uses_this_shells_prefix(dojo, tmp_path, monkeyp
     text = "\n".join(outputs)
     used = re.findall(r"([^\s`(]*)\s+kata (?:start|check|hint|show|solution|list)\b", text)
     assert used and set(used) == {"PFX/dojo"}, text
+
+
+def test_watch_clears_the_screen_before_each_regrade(tmp_path: Path, dojo_env) -> None:
+    """Issue 10.13: an old PASSED (or FAILED) left above a new report misleads; in a terminal each re-grade
+    starts on a clean screen, and only the new report follows."""
+    import time
+
+    import pexpect
+
+    work = tmp_path / "fx_failed.py"
+    work.write_text((BANK / "katas" / "fx-failed" / "starter.py").read_text())
+    env = {**dojo_env, "DOJO_BANK": str(BANK), "TERM": "xterm-256color"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "grader", "kata", "watch", "fx-failed", str(work)],
+        env=env,
+        cwd=str(ROOT),
+        dimensions=(40, 80),
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect("FAILED")
+        child.expect("Watching")
+        time.sleep(0.3)
+        work.write_text((BANK / "katas" / "fx-failed" / "solution.py").read_text())
+        child.expect(r"\x1b\[2J")  # the screen is cleared...
+        child.expect("PASSED")  # ...before the new report
+        assert "FAILED" not in child.before
+        child.expect("Watching")
+        child.sendintr()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130
+
+
+# --- point 8, quiz side of the renderer this helper owns: code in a question never breaks mid-token ----------
+
+CODE = (
+    "async def main():\n"
+    "    results = await asyncio.gather(fetch_one(session, url_number_one), fetch_two(session, url2),"
+    " return_exceptions=True)\n"
+    "    print(results)\n"
+)
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_code_in_a_question_is_wrapped_between_tokens(width) -> None:
+    import io
+    import tokenize
+
+    from grader.models import Question
+    from grader.quiz import present
+    from grader.ui import ansi
+
+    q = Question(
+        id="q-long-code",
+        topic="asyncio",
+        type="short_answer",
+        difficulty=2,
+        prompt="What does `gather` return here, with `return_exceptions=True`?",
+        answer=("a list",),
+        explanation="It returns a list.",
+        references=("https://docs.python.org/3/library/asyncio-task.html",),
+        code=CODE,
+    )
+    text = ansi.question(present(q, 1), 0, 1, None, width=width, color=False)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    names = [t.string for t in tokenize.generate_tokens(io.StringIO(CODE).readline) if t.type == tokenize.NAME]
+    for name in names:
+        assert re.search(rf"(?<!\w){name}(?!\w)", text), f"{name} was split"
+    # Read back without the layout, it is the same code.
+    assert "".join(text.split()).endswith("".join(CODE.split()))

@@ -77,16 +77,76 @@ def wrap(spans: list[markdown.Span], width: int) -> list[list[markdown.Span]]:
     return lines
 
 
-def _code(code: str, language: str, paint: Painter, indent: str = "  ") -> list[str]:
+def code_lines(code: str, language: str, width: int) -> list[list[tuple[str, str]]]:
+    """Highlighted code as lines of (kind, text) pieces, each line at most `width` columns. A longer line is
+    broken where it has whitespace, else between tokens, and only a single token wider than the whole width is
+    split; the rest of a broken line is indented 4 more, so it reads as a continuation. A terminal that wrapped
+    it instead would cut `asyncio.gather` into `asyncio.ga` / `ther`."""
     code = code.rstrip("\n")
     pieces = segments(code) if markdown.is_python(language) else [("", code)]
-    out = indent
+    lines: list[list[tuple[str, str]]] = [[]]
     for kind, piece in pieces:
         for i, part in enumerate(piece.split("\n")):
             if i:
-                out += "\n" + indent
-            out += paint(part, kind)
-    return out.split("\n")
+                lines.append([])
+            if part:
+                lines[-1].append((kind, part))
+    out: list[list[tuple[str, str]]] = []
+    for line in lines:
+        out += _fit(line, max(8, width))
+    return out
+
+
+def _fit(line: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+    if sum(len(t) for _, t in line) <= width:
+        return [line]
+    # Words: the whitespace before each, then its tokens (pieces with no whitespace between them).
+    words: list[tuple[str, list[tuple[str, str]]]] = []
+    ws = ""
+    for kind, text in line:
+        for atom in _WORDS.split(text):
+            if not atom:
+                continue
+            if atom.isspace():
+                ws += atom
+            elif ws or not words:
+                words.append((ws, [(kind, atom)]))
+                ws = ""
+            else:
+                words[-1][1].append((kind, atom))
+    lead = words[0][0] if words else ""
+    cont = " " * min(len(lead) + 4, width // 2)
+    rows: list[list[tuple[str, str]]] = [[("", lead)]]
+    col = len(lead)
+    for n, (space, tokens) in enumerate(words):
+        sep = space if n else ""
+        size = sum(len(t) for _, t in tokens)
+        if n and col + len(sep) + size > width and col > len(cont):
+            rows.append([("", cont)])
+            col, sep = len(cont), ""
+        if sep:
+            rows[-1].append(("", sep))
+            col += len(sep)
+        for kind, text in tokens:
+            while col + len(text) > width:
+                if col > len(cont):  # break between two tokens
+                    rows.append([("", cont)])
+                    col = len(cont)
+                    continue
+                room = width - col  # a token wider than a whole line: split it, the last resort
+                rows[-1].append((kind, text[:room]))
+                text = text[room:]
+                rows.append([("", cont)])
+                col = len(cont)
+            rows[-1].append((kind, text))
+            col += len(text)
+    return rows
+
+
+def _code(code: str, language: str, paint: Painter, indent: str = "  ", width: int = 10_000) -> list[str]:
+    return [
+        indent + "".join(paint(t, k) for k, t in line) for line in code_lines(code, language, width - len(indent))
+    ]
 
 
 def question(p: Presented, index: int, total: int, remaining: float | None, *, width: int, color: bool) -> str:
@@ -96,15 +156,19 @@ def question(p: Presented, index: int, total: int, remaining: float | None, *, w
     title = f"Question {index + 1} of {total}"
     meta = f"  ·  {q.topic}  ·  {DIFFICULTIES[q.difficulty]}"
     timer = f"  ·  ⏱ {clock(remaining)} left" if remaining is not None else ""
-    rule = "─" * max(3, width - len(title) - len(meta) - len(timer) - 1)
-    lines = ["", paint(title, "bold") + paint(meta, "dim") + paint(timer, "clock") + " " + paint(rule, "dim"), ""]
+    if len(title) + len(meta) + len(timer) + 4 <= width:
+        rule = "─" * (width - len(title) - len(meta) - len(timer) - 1)
+        head = [paint(title, "bold") + paint(meta, "dim") + paint(timer, "clock") + " " + paint(rule, "dim")]
+    else:  # a narrow terminal: the topic and the clock on a line of their own, never wrapped by the terminal
+        head = [paint(title, "bold"), paint(meta.removeprefix("  ·  "), "dim") + paint(timer, "clock")]
+    lines = ["", *head, ""]
     for block in markdown.blocks(q.prompt):
         if block[0] in ("para", "bullet"):
             lines += [" " + "".join(paint(t, s) for s, t in line) for line in wrap(block[1], width - 2)]
         elif block[0] == "code":
-            lines += _code(block[1], block[2], paint)
+            lines += _code(block[1], block[2], paint, width=width)
         else:
             lines.append("")
     if q.code:
-        lines += ["", *_code(q.code, "python", paint)]
+        lines += ["", *_code(q.code, "python", paint, width=width)]
     return "\n".join([*lines, ""]) + "\n"
