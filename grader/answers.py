@@ -126,7 +126,49 @@ def _check_short(q: Question, text: str) -> Graded:
     accepted = {normalize(a) for a in q.answer}
     if normalize(text) in accepted:
         return Graded(True, 1.0)
+    mine = code_tokens(text)
+    if mine is not None and any(mine == code_tokens(a) for a in q.answer):
+        return Graded(True, 1.0)
     return Graded(False, 0.0)
+
+
+_LAYOUT_TOKENS = frozenset({"NEWLINE", "NL", "INDENT", "DEDENT", "ENDMARKER", "COMMENT"})
+
+
+def code_tokens(text: str) -> tuple[str, ...] | None:
+    """`text` as Python's tokenizer reads it, spacing and comments dropped, or None when it is not Python.
+
+    `await  asyncio.sleep( 0 )` and `await asyncio.sleep(0)` give the same tokens; `awaitasyncio.sleep(0)`
+    does not (one name, not two). String literals compare by value ('a' == "a"), case included.
+    """
+    import io
+    import tokenize
+
+    source = text.strip().strip("`").strip()
+    if not source:
+        return None
+    out = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source + "\n").readline):
+            kind = tokenize.tok_name[tok.type]
+            if kind in _LAYOUT_TOKENS:
+                continue
+            if kind == "ERRORTOKEN" and not tok.string.isspace():
+                return None
+            # Case is ignored as in `normalize` (short answers always were), except inside string literals.
+            out.append(_string_value(tok.string) if kind == "STRING" else tok.string.casefold())
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return tuple(t for t in out if not t.isspace())
+
+
+def _string_value(token: str) -> str:
+    import ast
+
+    try:
+        return repr(ast.literal_eval(token))
+    except (ValueError, SyntaxError):
+        return token
 
 
 def _check_ordering(q: Question, order: Sequence[int]) -> Graded:

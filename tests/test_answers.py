@@ -188,3 +188,33 @@ def test_headlines():
         "Partly right: 1 of 2 right choices, 1 missed (score 50%)."
     )
     assert check(Q["fx-explain"], Response(text="", rating=3)).headline == "Rated Good."
+
+
+@pytest.mark.parametrize(
+    ("typed", "right"),
+    [
+        ("await  asyncio.sleep( 0 )", True),  # issue 10, point 12: spacing never matters
+        ("`await asyncio.sleep(0)`", True),
+        ("await asyncio.sleep(0)  # yield to the loop", True),
+        ("awaitasyncio.sleep(0)", False),  # names do: this is one name, not two
+        ("await asyncio.sleep(1)", False),
+        ("await asyncio.sleep(0", False),
+    ],
+)
+def test_code_answers_compare_token_by_token(typed, right):
+    from dataclasses import replace
+
+    q = replace(_short_question(), answer=("await asyncio.sleep(0)",))
+    assert check(q, Response(text=typed)).correct is right
+
+
+def test_string_literals_compare_by_value():
+    from dataclasses import replace
+
+    q = replace(_short_question(), answer=("print('done')",))
+    assert check(q, Response(text='print( "done" )')).correct
+    assert not check(q, Response(text="print( 'Done' )")).correct
+
+
+def _short_question():
+    return Q["fx-short"]

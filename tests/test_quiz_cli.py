@@ -228,3 +228,51 @@ def test_python_option_rejects_what_is_not_a_version(dojo_in):
     r = dojo_in("quiz", "--python", "3", "--plain")
     assert r.returncode == 2
     assert r.stderr.startswith("error: --python: '3' is not a Python feature version") and "3.13" in r.stderr
+
+
+def test_plain_mode_shows_a_question_id_only_after_its_answer(dojo_in):
+    """Issue 10, point 14: the header showed `executors-kwargs-typeerror` before the answer."""
+    from quiz_helpers import questions
+
+    ids = list(questions())
+    r = dojo_in("quiz", "--count", "7", "--seed", "5", input="1\n1\n1\n1\n1\n1\n1\n")
+    assert r.returncode == 0, r.stderr
+    import re
+
+    blocks = re.split(r"\nQuestion \d+ of 7", r.stdout)[1:]
+    assert len(blocks) == 7, r.stdout
+    for block in blocks:
+        asked, _, after = block.partition("\n=> ")
+        assert not any(i in asked for i in ids), asked
+        assert "Question id: fx-" in after
+    exam = dojo_in("quiz", "--exam", "--count", "3", "--seed", "5", input="1\n1\n1\n3\n")
+    before_review = exam.stdout.partition("Exam review")[0]
+    assert not any(i in before_review for i in ids)
+
+
+SHORT = """\
+format_version: 1
+topic: code
+title: Code answers
+questions:
+  - id: c-yield
+    type: short_answer
+    difficulty: 1
+    prompt: Which statement lets other tasks run, without waiting?
+    answer: [await asyncio.sleep(0)]
+    explanation: Sleeping for zero seconds yields to the event loop.
+    references: [https://docs.python.org/3/library/asyncio-task.html#sleeping]
+"""
+
+
+@pytest.mark.parametrize(
+    ("typed", "verdict"), [("await  asyncio.sleep( 0 )", "=> Correct."), ("awaitasyncio.sleep(0)", "=> Wrong.")]
+)
+def test_a_code_answer_is_right_whatever_its_spacing(dojo_in, tmp_path, monkeypatch, typed, verdict):
+    """Issue 10, point 12: `await  asyncio.sleep( 0 )` was wrong where `await asyncio.sleep(0)` was right."""
+    (tmp_path / "bank" / "questions").mkdir(parents=True)
+    (tmp_path / "bank" / "questions" / "code.yaml").write_text(SHORT)
+    monkeypatch.setenv("DOJO_BANK", str(tmp_path / "bank"))
+    r = dojo_in("quiz", input=typed + "\n")
+    assert r.returncode == 0, r.stderr
+    assert verdict in r.stdout

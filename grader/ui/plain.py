@@ -101,7 +101,8 @@ class PlainIO:
 
     def show_question(self, p: Presented, index: int, total: int, remaining: float | None) -> None:
         q = p.question
-        head = f"Question {index + 1} of {total} · {q.topic} · {DIFFICULTIES[q.difficulty]} · {q.id}"
+        # No id here: ids name the answer ("executors-kwargs-typeerror"); it is shown after the answer.
+        head = f"Question {index + 1} of {total} · {q.topic} · {DIFFICULTIES[q.difficulty]}"
         if remaining is not None:
             head += f" · time left {clock(remaining)}"
         self._say()
@@ -194,6 +195,7 @@ class PlainIO:
         self._say("Read more: " + " | ".join(q.references))
         if line := comes_back(o):
             self._say(line)
+        self._say(f"Question id: {q.id}")
 
     def next_question(self) -> None:
         pass  # plain mode never waits for anything but answers
