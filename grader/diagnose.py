@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from grader.verdict import Diagnosis
 
 SUBMISSION = "submission.py"
+_HOST = "/grader/host/"  # the host's own frames: never where the learner's code is stuck
 DUMP_CAP = 6000
 _FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
 _THREAD = re.compile(r"^(?P<current>Current thread|Thread) (?P<ident>0x[0-9a-f]+)")
@@ -71,7 +72,22 @@ def _is_main(t: Thread) -> bool:
 
 
 def _main_thread(threads: list[Thread]) -> Thread | None:
-    return next((t for t in threads if _is_main(t)), None)
+    """The thread that runs the event loop: the host's loop thread, or else the main thread."""
+    loop = next((t for t in threads if _is_loop(t)), None)
+    return loop or next((t for t in threads if _is_main(t)), None)
+
+
+def _is_loop(t: Thread) -> bool:
+    return any(f[2] == "run_forever" for f in t.frames) and any(_HOST in f[0] for f in t.frames)
+
+
+def _machinery(t: Thread) -> bool:
+    """A thread of the host itself (reading requests, waiting for the next call): nothing of the learner's."""
+    return t.mine() is None and not _is_loop(t) and any(_HOST in f[0] for f in t.frames)
+
+
+def learner_threads(dump: str) -> list[Thread]:
+    return [t for t in parse_threads(dump) if not _machinery(t)]
 
 
 def _line(source: list[str], lineno: int) -> str:
@@ -106,7 +122,7 @@ def _wait_kind(t: Thread, source: list[str]) -> str | None:
 
 def diagnose(dump: str, cpu_s: float, wall_s: float, source: str = "") -> Diagnosis:
     lines = source.splitlines()
-    threads = parse_threads(dump)
+    threads = learner_threads(dump)
     tasks = parse_tasks(dump)
     where = [w for t in threads if (w := _where(t, lines))] + tasks
     busy = wall_s > 0 and cpu_s / wall_s > 0.5
@@ -137,7 +153,7 @@ def diagnose(dump: str, cpu_s: float, wall_s: float, source: str = "") -> Diagno
 
 def diagnose_hang(dump: str, source: str = "") -> Diagnosis:
     """The tests finished but the interpreter would not exit: a non-daemon thread (or process) still running."""
-    threads = [t for t in parse_threads(dump) if not _is_main(t)]
+    threads = [t for t in learner_threads(dump) if not _is_main(t)]
     where = [w for t in threads if (w := _where(t, source.splitlines()))]
     summary = "a thread that is not a daemon was still running (join it, or make it stop)"
     if where:

@@ -264,6 +264,7 @@ class Grading:
             "host_cpu_s": final.get("host_cpu_s"),
             "judge_cpu_s": round(result.cpu_s, 3),
             "exit": final.get("host_exit"),
+            "folder": str(self.root),
         }
         return verdict
 

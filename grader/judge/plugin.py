@@ -91,9 +91,20 @@ def _classify(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
         return "inconclusive"
     if excinfo.errisinstance(MemoryError):
         return "memory_limit"
-    if excinfo.errisinstance(HostExited):
+    if excinfo.errisinstance(HostExited) or excinfo.errisinstance(HostImportError):
         return "error"
     return "failed"
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    """Code that cannot be imported is one error for the run, not the same error once per test."""
+    if _run is None:
+        return
+    try:
+        _run.module._load()
+    except HostImportError as e:
+        _channel.send({"kind": "collect_error", "name": "submission.py", "message": _short(str(e)), "host": True})
+        items[:] = []
 
 
 def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
@@ -120,7 +131,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return rep
     kind = _classify(exc)
     message = exc.exconly().strip()
-    if isinstance(exc.value, katakit.TooSlow | katakit.Inconclusive | HostExited):
+    if isinstance(exc.value, katakit.TooSlow | katakit.Inconclusive | HostExited | HostImportError):
         message = str(exc.value)
     elif isinstance(exc.value, AssertionError):
         message = message.removeprefix("AssertionError: ")
