@@ -276,3 +276,21 @@ def test_a_code_answer_is_right_whatever_its_spacing(dojo_in, tmp_path, monkeypa
     r = dojo_in("quiz", input=typed + "\n")
     assert r.returncode == 0, r.stderr
     assert verdict in r.stdout
+
+
+def test_question_mark_never_submits_and_says_why_there_is_no_hint(dojo_in):
+    """Issue 10, point 9: `?` in an explain prompt was taken as the answer; plain mode said "No more hints"
+    for a question that never had any."""
+    r = dojo_in("quiz", "--tag", "gil", "--topic", "loops", "--plain", input="?\n3\n")  # fx-explain, no hints
+    assert r.returncode == 0, r.stderr
+    assert "This question has no hints." in r.stdout and "No more hints" not in r.stdout
+    assert "=> Rated Good." in r.stdout  # the question was not lost: the next line answered it
+    r = dojo_in(
+        "quiz", "--tag", "threads", "--difficulty", "1", "--seed", "1", "--count", "2", input="?\n?\n?\n2\n?\n1\n"
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Hint 1/2: Compare it with RLock." in r.stdout and "Hint 2/2:" in r.stdout
+    assert "No more hints: you have seen all 2." in r.stdout
+    assert "Hint 1/1: Three letters." in r.stdout
+    exam = dojo_in("quiz", "--exam", "--topic", "basics", "--count", "1", input="?\n1\n")
+    assert "No hints in an exam" in exam.stdout

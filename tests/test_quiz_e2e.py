@@ -225,3 +225,21 @@ def test_suggested_commands_run_as_printed(env, tmp_path):
     for line in lines:
         if "  (" in line:
             assert shlex.split(line.strip().partition("  (")[0])[:3] == shlex.split(retry)[:3]
+
+
+def test_question_mark_in_an_explain_prompt_is_not_an_answer(env, run):
+    """Issue 10, point 9, in a real terminal: `?` in an explain prompt was sent as the answer."""
+    child = _spawn(env, "quiz", "--topic", "loops", "--tag", "gil")  # fx-explain, which has no hints
+    child.expect("Your explanation:")
+    child.send("?")
+    child.expect("This question has no hints.")
+    child.expect("Your explanation:")  # asked again: the question is not lost
+    child.send("the loop is blocked?\r")
+    child.expect("How did you do")
+    child.send("\r")
+    child.expect("Session summary")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with sqlite3.connect(Path(env["DOJO_HOME"]) / "progress.sqlite3") as conn:
+        assert conn.execute("SELECT answer FROM reviews").fetchall() == [("[Good] the loop is blocked?",)]

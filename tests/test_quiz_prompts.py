@@ -89,13 +89,18 @@ def test_question_mark_asks_for_a_hint_in_choice_prompts():
     assert drive("?", quiz_prompts.ask, present(Q["fx-ordering"], 1), hints_left=1) == HINT
 
 
-def test_question_mark_typed_alone_asks_for_a_hint_in_text_prompts():
-    assert drive("?\r", quiz_prompts.ask, present(Q["fx-short"], 1), hints_left=1) == HINT
+def test_question_mark_on_an_empty_line_asks_for_a_hint_in_text_prompts():
+    assert drive("?", quiz_prompts.ask, present(Q["fx-short"], 1), hints_left=1) == HINT
+    # Issue 10, point 9: in an explain prompt `?` was sent as the answer, even with no hint to give.
+    assert drive("?", quiz_prompts.ask, present(Q["fx-explain"], 1), hints_left=0) == HINT
+    # Within an answer it is just a character.
+    assert drive("why?\r", quiz_prompts.ask, present(Q["fx-explain"], 1)) == Response(text="why?")
 
 
-def test_question_mark_is_ignored_when_there_is_no_hint():
+def test_question_mark_always_answers_even_without_hints():
+    # The session then says there is no hint and asks again, instead of `?` doing nothing.
     p = present(Q["fx-multiple"], 1)
-    assert drive("?" + SPACE + ENTER, quiz_prompts.ask, p, hints_left=0) == Response(picked=(p.order[0],))
+    assert drive("?", quiz_prompts.ask, p, hints_left=0) == HINT
 
 
 def test_rating_defaults_to_good_and_can_be_moved():

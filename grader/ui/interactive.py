@@ -44,6 +44,11 @@ class InteractiveIO:
 
         display.show_hint(self.con, hint, n, total)
 
+    def show_no_hint(self, message: str) -> None:
+        from rich.text import Text
+
+        self.con.print(Text(message, style="yellow"))
+
     def ask_rating(self, p: Presented, response: Response) -> int:
         from grader.ui import display
 

@@ -125,11 +125,8 @@ class PlainIO:
         while True:
             line = self._read(deadline)
             free_text = q.type in ("short_answer", "explain")  # there only "?" asks; "h" could be an answer
-            if line.strip() == "?" or (not free_text and answers.is_hint_request(line)):
-                if hints_left:
-                    return HINT
-                self._say("No more hints for this question. Your answer:")
-                continue
+            if line.strip() == "?" or (not free_text and hints_left and answers.is_hint_request(line)):
+                return HINT  # the session shows the hint, or says why there is none, and asks again
             try:
                 return answers.parse_plain(q, p.order, line)
             except AnswerError as e:
@@ -137,6 +134,9 @@ class PlainIO:
 
     def show_hint(self, hint: str, n: int, total: int) -> None:
         self._say(f"Hint {n}/{total}: {hint}")
+
+    def show_no_hint(self, message: str) -> None:
+        self._say(message)
 
     def _ask_explain(self, p: Presented, hints_left: int) -> Response | str:
         """One line per question, even here: the answer to an explain question is the self-rating. Plain mode
@@ -156,12 +156,15 @@ class PlainIO:
         for point in q.rubric:
             self._say(f"  - {point}")
 
-    def _read_rating(self, hints_left: int = 0) -> Response | str:
+    def _read_rating(self, hints_left: int = 0, *, may_hint: bool = True) -> Response | str:
         self._say("How did you do? 1 Again (could not explain it), 2 Hard (gaps), 3 Good (key points), 4 Easy.")
         while True:
             line = self._read()
-            if hints_left and line.strip() == "?":
-                return HINT
+            if line.strip() == "?":
+                if may_hint:
+                    return HINT  # the session shows a hint, or says there is none
+                self._say("The model answer is above: compare, then rate yourself 1-4.")
+                continue
             try:
                 return Response(text="", rating=answers.parse_rating(line))
             except AnswerError as e:
@@ -169,7 +172,7 @@ class PlainIO:
 
     def ask_rating(self, p: Presented, response: Response) -> int:
         self._show_model_answer(p)
-        got = self._read_rating()
+        got = self._read_rating(may_hint=False)
         assert isinstance(got, Response)
         return got.rating
 

@@ -63,14 +63,26 @@ def _title(text: str, indent: int) -> str:
     return ("\n" + " " * indent).join(lines)
 
 
-def run(question: questionary.Question, *, keys: dict[str, Any] | None = None, deadline: float | None = None):
-    """Ask `question`. `keys` maps extra keys to the result they return (e.g. "?" -> HINT). With a `deadline`
-    (time.monotonic()), a clock is shown under the prompt and TimeUp is raised when it passes."""
+def run(
+    question: questionary.Question,
+    *,
+    keys: dict[str, Any] | None = None,
+    deadline: float | None = None,
+    on_empty_line: dict[str, Any] | None = None,
+):
+    """Ask `question`. `keys` maps extra keys to the result they return (e.g. "?" -> HINT); `on_empty_line`
+    does the same for a text prompt, only while nothing is typed (so "?" can still be part of an answer).
+    With a `deadline` (time.monotonic()), a clock is shown under the prompt and TimeUp is raised when it passes."""
     app = question.application
-    if keys:
+    if keys or on_empty_line:
+        from prompt_toolkit.filters import Condition
+
         kb = KeyBindings()
-        for key, result in keys.items():
+        for key, result in (keys or {}).items():
             kb.add(key, eager=True)(lambda event, r=result: _leave(event.app, r))
+        empty = Condition(lambda: not app.current_buffer.text)
+        for key, result in (on_empty_line or {}).items():
+            kb.add(key, eager=True, filter=empty)(lambda event, r=result: _leave(event.app, r))
         # Later bindings win over earlier ones for the same key, so ours go last.
         app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), kb])
     if deadline is not None:
@@ -147,7 +159,8 @@ def _add_clock(app, deadline: float) -> None:
 
 
 def _hint_keys(hints_left: int) -> dict[str, Any]:
-    return {"?": HINT} if hints_left else {}
+    # Always bound: with no hint left, the session says so instead of `?` doing nothing (issue 10, point 9).
+    return {"?": HINT}
 
 
 def ask(p: Presented, *, hints_left: int = 0, deadline: float | None = None):
@@ -199,8 +212,9 @@ def _ask_text(message: str, hints_left: int, deadline: float | None, *, required
         validate=(lambda t: bool(t.strip()) or "Type an answer first.") if required else None,
         style=STYLE,
     )
-    got = run(prompt, deadline=deadline)
-    if hints_left and got.strip().casefold() in HINT_WORDS:
+    got = run(prompt, deadline=deadline, on_empty_line={"?": HINT})
+    # `?` pasted, or `h` / `hint` typed with hints left: a request, never an answer.
+    if got == HINT or got.strip() == "?" or (hints_left and got.strip().casefold() in HINT_WORDS):
         return HINT
     return Response(text=got.strip())
 

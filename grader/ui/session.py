@@ -24,6 +24,7 @@ class QuizIO(Protocol):
     def show_question(self, p: Presented, index: int, total: int, remaining: float | None) -> None: ...
     def ask(self, p: Presented, *, hints_left: int, deadline: float | None) -> Response | str: ...
     def show_hint(self, hint: str, n: int, total: int) -> None: ...
+    def show_no_hint(self, message: str) -> None: ...
     def ask_rating(self, p: Presented, response: Response) -> int: ...
     def show_feedback(self, o: Outcome) -> None: ...
     def next_question(self) -> None: ...
@@ -107,9 +108,12 @@ def _ask_one(
     hints = () if exam else q.hints  # interview conditions: no hints in an exam
     while True:
         got = io.ask(p, hints_left=len(hints) - o.hints, deadline=deadline)
-        if got == HINT and o.hints < len(hints):
-            o.hints += 1
-            io.show_hint(hints[o.hints - 1], o.hints, len(hints))
+        if got == HINT:  # `?` always answers and never submits (issue 10, point 9)
+            if o.hints < len(hints):
+                o.hints += 1
+                io.show_hint(hints[o.hints - 1], o.hints, len(hints))
+            else:
+                io.show_no_hint(no_hint_message(exam, len(hints)))
             continue
         if isinstance(got, Response):
             break
@@ -122,6 +126,14 @@ def _ask_one(
             got = replace(got, rating=io.ask_rating(p, got))
     grade(o, got)
     return o
+
+
+def no_hint_message(exam: bool, total: int) -> str:
+    if exam:
+        return "No hints in an exam: answer as you would in the interview."
+    if total == 0:
+        return "This question has no hints."
+    return f"No more hints: you have seen all {total}."
 
 
 def _review(summary: Summary, io: QuizIO, record: Callable[[Outcome], None]) -> None:
