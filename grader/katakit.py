@@ -1,6 +1,7 @@
-"""What kata tests use to measure: timings recorded for the report, loop lag, speed-ups against the reference.
+"""The judge's kit for kata tests: timings recorded for the report, speed-ups against the reference, the host seen
+from outside (its CPU times, the calls it made into the judge), and the kata's host driver.
 
-Imported by `katas/*/test_kata.py` inside the graded child process. Two exceptions carry the grader's timing
+Imported by `katas/*/test_kata.py` in the judge process, never in the graded one. Two exceptions carry the grader's timing
 verdicts out of a test: `TooSlow` (correct, a timing threshold missed) and `Inconclusive` (this machine cannot
 judge the speed right now). Thresholds are ratios against the reference measured in the same run, never
 absolute times (DESIGN section 5, Timing).
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import statistics
 import sys
 import threading
 import time
@@ -183,54 +183,146 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def compare_speedup(
     name: str,
-    serial: Callable[[], Any],
-    reference_fn: Callable[[], Any],
-    candidate: Callable[[], Any],
     *,
+    make_input: Callable[[], Any],
+    serial: Callable[[Any], Any],
+    reference: Callable[[Any], Any],
+    candidate: Callable[[Any], Any],
+    check: Callable[[Any, Any], None] | None = None,
     rounds: int = 3,
-    max_rounds: int = 7,
+    max_rounds: int = 8,
     floor: float = 1.3,
     share: float = 0.8,
     what: str = "speed-up over the serial version",
 ) -> Timing:
-    """Judge a parallel speed-up fairly: serial, reference and candidate interleaved over several rounds.
+    """Judge a parallel speed-up fairly (DESIGN section 5, Timing); see grader.judge.timing.
 
-    The statistic is the median of per-round ratios serial/candidate. Threshold = max(floor, share x the
-    reference's own median speed-up). Fewer than 2 usable CPUs, or a reference that cannot reach `floor`
-    itself (a busy machine), gives Inconclusive rather than a verdict we cannot stand behind. Inside a
-    band of +-7% around the threshold we measure more rounds (hysteresis) before deciding; a reference below
-    `floor` gets one re-measure before Inconclusive.
+    Every round draws a fresh input with `make_input()`; `serial(x)` and `reference(x)` run here in the judge,
+    `candidate(x)` is normally a call into the host (`lambda x: submission.f(x)`), and `check(x, result)` verifies
+    each candidate result against the judge's own answer, so a cache of earlier answers never helps. Fewer than 2
+    CPUs, a machine too busy (rounds spoiled by other processes), a reference below `floor`, or a miss within the
+    run's measured noise give Inconclusive; only a clear miss is TooSlow.
     """
-    if effective_cpus() < 2:
-        raise Inconclusive(f"{name}: only {effective_cpus()} CPU available; a speed-up cannot be measured")
-    fns = [serial, reference_fn, candidate]
-    times: list[list[float]] = [[], [], []]
-    done = 0
-    while True:
-        for r in range(rounds if done == 0 else 2):
-            order = [(i + done + r) % 3 for i in range(3)]  # rotate the order: no position is favoured
-            for i in order:
-                times[i].append(timed(fns[i])[0])
-        done = len(times[0])
-        ref = statistics.median(s / t for s, t in zip(times[0], times[1], strict=True))
-        cand = statistics.median(s / t for s, t in zip(times[0], times[2], strict=True))
-        threshold = max(floor, share * ref)
-        ambiguous = abs(cand - threshold) < 0.07 * threshold
-        # A busy machine (reference below its floor) gets one re-measure, not the full hysteresis budget: it
-        # rarely clears within seconds, and the learner waits for every round.
-        busy_retry = ref < floor and done < rounds + 2
-        if not (ambiguous or busy_retry) or done >= max_rounds:
-            break
-    base = statistics.median(times[0])
-    timing = record(Timing(name, what, cand, ref, cand / ref if ref else None, threshold, cand >= threshold, "x"))
-    if ref < floor:
+    from grader.judge.timing import effective_cpus as cpus
+    from grader.judge.timing import judge_speedup
+
+    if cpus() < 2:
+        raise Inconclusive(f"{name}: only {cpus()} CPU available; a speed-up cannot be measured")
+    r = judge_speedup(
+        make_input=make_input,
+        serial=serial,
+        reference=reference,
+        candidate=candidate,
+        check=check,
+        host_pid=_host_pid(),
+        rounds=rounds,
+        max_rounds=max_rounds,
+        floor=floor,
+        share=share,
+    )
+    ratio = r.candidate / r.reference if r.reference else None
+    timing = record(Timing(name, what, r.candidate, r.reference, ratio, r.threshold, r.verdict == "passed", "x"))
+    rounds_said = f"{r.clean_rounds} clean round(s), {r.spoiled_rounds} disturbed by other processes"
+    if r.verdict == "inconclusive":
+        if r.reason == "busy":
+            raise Inconclusive(
+                f"{name}: other processes kept the CPUs busy in {r.spoiled_rounds} of "
+                f"{r.spoiled_rounds + r.clean_rounds} rounds, so no speed-up could be measured fairly"
+            )
+        if r.reason == "reference":
+            raise Inconclusive(
+                f"{name}: the reference reached only {r.reference:.2f}x here (needs {floor}x): the machine is too "
+                f"busy to judge a speed-up; your code reached {r.candidate:.2f}x ({rounds_said})"
+            )
         raise Inconclusive(
-            f"{name}: the reference reached only {ref:.2f}x here (needs {floor}x): the machine is too busy to "
-            f"judge a speed-up; your code reached {cand:.2f}x (serial run {base:.2f} s)"
+            f"{name}: your code reached {r.candidate:.2f}x, just under the threshold {r.threshold:.2f}x, within "
+            f"this run's measured noise (+-{r.noise:.0%}); the reference reached {r.reference:.2f}x"
         )
-    if not timing.passed:
+    if r.verdict == "too_slow":
         raise TooSlow(
-            f"{name}: {cand:.2f}x {what}; the reference reached {ref:.2f}x in the same run and the threshold "
-            f"is {threshold:.2f}x"
+            f"{name}: {r.candidate:.2f}x {what}; the reference reached {r.reference:.2f}x in the same run and the "
+            f"threshold is {r.threshold:.2f}x (noise +-{r.noise:.0%}, {rounds_said})"
         )
     return timing
+
+
+# ---------------------------------------------------------------- the host, seen from the judge
+
+
+def _host_pid() -> int | None:
+    from grader.judge import session
+
+    run = session._current
+    return run.host.pid if run is not None else None
+
+
+def host() -> Any:
+    """The current grading run (grader.judge.session.Run): the host process, its CPU times, the callback log."""
+    from grader.judge import session
+
+    return session.current()
+
+
+def callback_calls() -> list[Any]:
+    """Every call the host made into the judge's callables so far (name, args, host thread, start, end)."""
+    return list(host().client.calls)
+
+
+def driver() -> Any:
+    """The kata's host driver (`host_driver.py` in the kata folder), as a handle: `driver().name(...)`."""
+    from grader.judge.client import DriverHandle
+
+    run = host()
+    run.module._load()
+    return DriverHandle(run.client)
+
+
+class HostCPU:
+    """CPU time of the host process itself and of each process it started, sampled from the OS during a block.
+
+    with katakit.HostCPU() as cpu:
+        submission.find_primes(numbers)
+    cpu.main_s, cpu.children_s  # seconds of CPU: the host's own threads, each descendant process
+    """
+
+    def __init__(self, every: float = 0.05) -> None:
+        self.every = every
+        self.main_s = 0.0
+        self.children_s: dict[int, float] = {}
+        self.wall_s = 0.0
+
+    def __enter__(self) -> HostCPU:
+        import psutil
+
+        self._run = host()
+        self._proc = psutil.Process(self._run.host.pid)
+        t = self._proc.cpu_times()
+        self._main0 = t.user + t.system
+        self._stop = threading.Event()
+        self._start = _perf_counter()
+        self._before = dict(self._run.host.cpu_times())
+        self._thread = threading.Thread(target=self._sample_loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample_loop(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def _sample(self) -> None:
+        for pid, cpu in self._run.host.cpu_times().items():
+            if pid == self._run.host.pid:
+                continue
+            used = cpu - self._before.get(pid, 0.0)
+            self.children_s[pid] = max(self.children_s.get(pid, 0.0), used)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.wall_s = _perf_counter() - self._start
+        try:
+            t = self._proc.cpu_times()
+            self.main_s = t.user + t.system - self._main0
+        except Exception:
+            self.main_s = 0.0

@@ -359,18 +359,36 @@ class RemoteObject:
 
 
 class RemoteFunction:
-    """A function of the submission; calling it runs it in the host."""
+    """A function of the submission (or of the kata's host driver); calling it runs it in the host."""
 
-    def __init__(self, client: HostClient, name: str, kind: str) -> None:
-        self._client, self.__name__, self._kind = client, name, kind
+    def __init__(self, client: HostClient, name: str, kind: str, target: str | None = None) -> None:
+        self._client, self.__name__, self._kind, self._target = client, name, kind, target
 
     def __repr__(self) -> str:
         return f"<function {self.__name__} in your code's process>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._kind == "coroutinefunction":
-            return self._client.acall(None, [self.__name__], args, kwargs)
-        return self._client.call(None, [self.__name__], args, kwargs)
+            return self._client.acall(self._target, [self.__name__], args, kwargs)
+        return self._client.call(self._target, [self.__name__], args, kwargs)
+
+
+class DriverHandle:
+    """The kata's host driver (`host_driver.py`): code of ours that must share the submission's process, such as
+    starting the threads that race or running its event loop. What it returns is host-side data: it may explain or
+    fail a submission, never pass it alone. `driver.name(...)` is a sync call; `driver.aio.name(...)` awaits."""
+
+    def __init__(self, client: HostClient, is_async: bool = False) -> None:
+        self._client, self._async = client, is_async
+
+    @property
+    def aio(self) -> DriverHandle:
+        return DriverHandle(self._client, True)
+
+    def __getattr__(self, name: str) -> RemoteFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return RemoteFunction(self._client, name, "coroutinefunction" if self._async else "function", "driver")
 
 
 class HostModule(types.ModuleType):
