@@ -220,19 +220,27 @@ def _ask_text(message: str, hints_left: int, deadline: float | None, *, required
 
 
 def _ask_ordering(p: Presented, hints_left: int, deadline: float | None):
-    """Build the order one position at a time; Backspace takes the last pick back."""
+    """Build the order one position at a time; Backspace takes the last pick back.
+
+    Each step's prompt is erased when it is done and the order so far is part of the next prompt, so an undone
+    pick leaves nothing behind on screen; the finished order is printed once at the end.
+    """
     n = len(p.order)
+    text_of = dict(zip(p.order, p.options, strict=True))
     placed: list[int] = []
     while len(placed) < n - 1:
         left = [(text, i) for text, i in zip(p.options, p.order, strict=True) if i not in placed]
         keys = _hint_keys(hints_left) if not placed else {}
         base = "↑↓ to move, Enter to choose" + (", Backspace to undo" if placed else "")
+        step = f"What comes {ORDINALS[len(placed)]}?" if len(placed) < len(ORDINALS) else "What comes next?"
+        so_far = "".join(f"\n  {k}. {_title(text_of[i], 5)}" for k, i in enumerate(placed, 1))
         prompt = questionary.select(
-            f"What comes {ORDINALS[len(placed)]}?" if len(placed) < len(ORDINALS) else "What comes next?",
+            f"Your order so far:{so_far}\n  {step}" if placed else step,
             choices=_choices([text for text, _ in left], [i for _, i in left], 3),
             instruction=_instruction(base, hints_left if not placed else 0),
             style=STYLE,
         )
+        prompt.application.erase_when_done = True
         if placed:
             keys["backspace"] = UNDO
         got = run(prompt, keys=keys, deadline=deadline)
@@ -243,7 +251,18 @@ def _ask_ordering(p: Presented, hints_left: int, deadline: float | None):
             continue
         placed.append(got)
     placed += [i for i in p.order if i not in placed]
+    _print_order([text_of[i] for i in placed])
     return Response(picked=tuple(placed))
+
+
+def _print_order(items: list[str]) -> None:
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+
+    lines = [("class:qmark", "? "), ("class:question", "Your order:")]
+    for k, text in enumerate(items, 1):
+        lines.append(("class:answer", f"\n  {k}. {_title(text, 5)}"))
+    print_formatted_text(FormattedText(lines), style=STYLE)
 
 
 def ask_rating() -> int:

@@ -124,12 +124,19 @@ def show_summary(con: Console, s: Summary, after: After = After()) -> None:
     con.print()
     if note := _review_note(after):
         con.print(Text(note, style="dim"))
-    steps = Table.grid(padding=(0, 2))
-    steps.add_column(style="cyan", no_wrap=True)
-    steps.add_column(style="dim")
-    for cmd, what in next_steps(s, after):
-        steps.add_row(cmd, what)
-    con.print(steps)
+    tips = next_steps(s, after)
+    if max(len(cmd) for cmd, _ in tips) + 32 <= con.width:
+        steps = Table.grid(padding=(0, 2))
+        steps.add_column(style="cyan", no_wrap=True)
+        steps.add_column(style="dim")
+        for cmd, what in tips:
+            steps.add_row(cmd, what)
+        con.print(steps)
+        return
+    # Long commands (`python -m grader` with a full path) on their own lines, whole, so they can be copied.
+    for cmd, what in tips:
+        con.print(Text(what[0].upper() + what[1:] + ":", style="dim"))
+        con.print(Text("  " + cmd, style="cyan"), overflow="fold", crop=False)
 
 
 def plain_summary(out: TextIO, s: Summary, after: After = After()) -> None:

@@ -1,0 +1,100 @@
+"""What the learner's terminal shows: the real `dojo` in tmux, read back with `capture-pane` (the screen as it
+is after erasures and redraws, which a pexpect byte stream cannot show)."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from quiz_helpers import quiz_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
+
+
+class Screen:
+    def __init__(self, env: dict[str, str], args: list[str], width: int) -> None:
+        self.name = f"dojo-test-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith(("DOJO_", "NO_COLOR")))
+        cmd = f"cd {shlex.quote(str(ROOT))} && env {exports} {shlex.quote(sys.executable)} -m grader "
+        cmd += " ".join(shlex.quote(a) for a in args) + "; sleep 60"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", "50", cmd], check=True
+        )
+
+    def text(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
+        ).stdout
+
+    def wait_for(self, needle: str, timeout: float = 20) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = self.text()
+            if needle in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{needle!r} never appeared; the screen:\n{self.text()}")
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def screen(dojo_env):
+    opened: list[Screen] = []
+
+    def open_(*args: str, width: int = 80) -> Screen:
+        s = Screen(quiz_env(dojo_env), list(args), width)
+        opened.append(s)
+        return s
+
+    yield open_
+    for s in opened:
+        s.close()
+
+
+def test_backspace_in_an_ordering_leaves_no_undone_line(screen):
+    """Issue 10, point 15: after Backspace the undone pick stayed on screen."""
+    s = screen("quiz", "--topic", "loops", "--tag", "asyncio", "--difficulty", "3")
+    first = s.wait_for("What comes first?")
+    options = [line[3:] for line in first.splitlines() if line.startswith((" » ", "   ")) and line.strip()]
+    s.keys("Enter")
+    s.wait_for("What comes second?")
+    s.keys("Down", "Enter")
+    s.wait_for("What comes third?")
+    s.keys("BSpace")
+    after = s.wait_for("What comes second?")
+    assert "What comes third?" not in after
+    so_far = after.partition("Your order so far:")[2].partition("What comes second?")[0]
+    assert so_far.strip() == f"1. {options[0]}"  # only the pick that stands
+    s.keys("Enter")
+    s.wait_for("What comes third?")
+    s.keys("Enter")
+    done = s.wait_for("Session summary")
+    assert "What comes" not in done and "Your order:" in done
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_the_summary_fits_and_names_questions_by_their_words(screen, width):
+    s = screen("quiz", "--topic", "basics", "--tag", "threads", "--difficulty", "1", "--seed", "1", width=width)
+    for _ in range(2):
+        s.wait_for("(↑↓ to move")
+        s.keys("Enter")
+        s.wait_for("Press any key" if _ == 0 else "Session summary")
+        if _ == 0:
+            s.keys("Space")
+    out = s.wait_for("your progress so far")
+    assert "fx-" not in out.partition("Session summary")[2]  # first words, not ids
+    assert "Lock is reentrant" in out
+    assert "quiz --mistakes" in out
