@@ -146,7 +146,7 @@ def list_(
         con.print(Text("  " + command("kata", verb, nxt.slug)))
 
 
-def _localize_prompt(k: Kata, text: str) -> str:
+def localize_prompt(k: Kata, text: str) -> str:
     """The task speaks of `submission.py` and `dojo ...`: name the learner's own file and commands that run here."""
     import re
 
@@ -163,7 +163,7 @@ def show(ctx: typer.Context, slug: SlugHere = None) -> None:
 
     k = _kata_here(ctx, slug, "show")
     con = _console()
-    con.print(display.render(_localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), headings=True))
+    con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), headings=True))
 
 
 @kata_app.command()
@@ -193,7 +193,9 @@ def start(
     con.print(Text(f"Edit the file, then: {check}"), soft_wrap=True)
 
 
-def grade_and_report(katas, k: Kata, path: Path, *, given: bool, as_json: bool) -> Verdict:
+def grade_and_report(
+    katas, k: Kata, path: Path, *, given: bool, as_json: bool, suggest_next: bool = True
+) -> Verdict:
     """Check the data folder, grade, print the report (or JSON), record the attempt. The data folder is checked
     first, so a read-only DOJO_HOME is reported before any work, never after a PASSED."""
     from grader import paths, workspace
@@ -215,11 +217,11 @@ def grade_and_report(katas, k: Kata, path: Path, *, given: bool, as_json: bool) 
     if not as_json:
         loc = workspace.Localizer(k, shown)
         after = None
-        if v.passed:
+        if v.passed and suggest_next:
             nxt = workspace.next_kata(katas, statuses, after=k.slug)
             verb = "start" if statuses.get(nxt.slug if nxt else "", "new") == "new" else "check"
             after = (
-                ("Next kata: ", f"{nxt.title} `{command('kata', verb, nxt.slug)}`")
+                ("Next kata: ", f"{nxt.title}: `{command('kata', verb, nxt.slug)}`")
                 if nxt
                 else ("Next: ", f"every kata is done; keep your answers fresh: `{command('quiz', '--review')}`")
             )
