@@ -188,7 +188,7 @@ def compare_speedup(
     serial: Callable[[Any], Any],
     reference: Callable[[Any], Any],
     candidate: Callable[[Any], Any],
-    check: Callable[[Any, Any], None] | None = None,
+    check: Callable[[Any, Any, Any], None] | None = None,
     rounds: int = 3,
     max_rounds: int = 8,
     floor: float = 1.3,
@@ -198,8 +198,8 @@ def compare_speedup(
     """Judge a parallel speed-up fairly (DESIGN section 5, Timing); see grader.judge.timing.
 
     Every round draws a fresh input with `make_input()`; `serial(x)` and `reference(x)` run here in the judge,
-    `candidate(x)` is normally a call into the host (`lambda x: submission.f(x)`), and `check(x, result)` verifies
-    each candidate result against the judge's own answer, so a cache of earlier answers never helps. Fewer than 2
+    `candidate(x)` is normally a call into the host (`lambda x: submission.f(x)`), and `check(x, got, expected)`
+    verifies each candidate result against the serial result of the same round, so a cache of earlier answers never helps. Fewer than 2
     CPUs, a machine too busy (rounds spoiled by other processes), a reference below `floor`, or a miss within the
     run's measured noise give Inconclusive; only a clear miss is TooSlow.
     """

@@ -46,10 +46,10 @@ def _tree_cpu(root: psutil.Process | None) -> float:
         kids = root.children(recursive=True)
     except psutil.Error:
         return total
-    for kid in kids:
+    for kid in kids:  # a live process's reaped children are gone from the tree: count them through it
         with contextlib.suppress(psutil.Error):
             k = kid.cpu_times()
-            total += k.user + k.system
+            total += k.user + k.system + k.children_user + k.children_system
     return total
 
 
@@ -108,14 +108,15 @@ def judge_speedup(
     serial: Callable[[Any], Any],
     reference: Callable[[Any], Any],
     candidate: Callable[[Any], Any],
-    check: Callable[[Any, Any], None] | None = None,
+    check: Callable[[Any, Any, Any], None] | None = None,
     host_pid: int | None = None,
     rounds: int = 3,
     max_rounds: int = 8,
     floor: float = 1.3,
     share: float = 0.8,
 ) -> SpeedupResult:
-    """Measure and decide; `check(input, result)` verifies every candidate result (a wrong answer raises)."""
+    """Measure and decide; `check(input, got, expected)` verifies every candidate result against the serial
+    result of the same round (a wrong answer raises)."""
     meter = Meter(host_pid)
     fns = [serial, reference, candidate]
     clean: list[tuple[float, float, float]] = []
@@ -125,13 +126,14 @@ def judge_speedup(
         x = make_input()
         order = [(i + done) % 3 for i in range(3)]  # rotate: no position is favoured
         walls = [0.0, 0.0, 0.0]
+        results: list[Any] = [None, None, None]
         bad = False
         for i in order:
-            sample, result = meter.measure(lambda i=i, x=x: fns[i](x))
-            if i == 2 and check is not None:
-                check(x, result)
+            sample, results[i] = meter.measure(lambda i=i, x=x: fns[i](x))
             walls[i] = sample.wall
             bad = bad or sample.spoiled
+        if check is not None:
+            check(x, results[2], results[0])  # every answer checked against this round's serial answer
         done += 1
         if bad:
             spoiled += 1

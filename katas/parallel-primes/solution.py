@@ -23,7 +23,8 @@ def is_prime(n: int) -> bool:
 
 
 def _usable_cpus() -> int:
-    # sched_getaffinity respects a CPU limit set on this process (taskset, containers); cpu_count does not.
+    # sched_getaffinity respects the CPUs this process may run on (taskset, cpusets); cpu_count does not. A CPU
+    # quota (a container's cpu.max) does not change affinity, so neither sees that.
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
