@@ -7,6 +7,7 @@ the reference. Graded for real, like a learner's file.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ def _id(p: Path) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CHEATS, ids=_id)
 def test_a_cheat_never_passes(path: Path) -> None:
+    if "[root]" in path.read_text(encoding="utf-8").splitlines()[0] and os.geteuid() != 0:
+        pytest.skip("only a grader running as root keeps the bank out of the learner's reach (README)")
     v = grade(_kata(path.parent.name), path)
     assert v.verdict != "passed", f"{_id(path)} got passed: {v.message}"
     assert v.verdict != "inconclusive", f"{_id(path)} got inconclusive (a cheat must be refused): {v.message}"
