@@ -247,3 +247,11 @@ def test_code_is_highlighted_and_long_lines_break_between_tokens():
     assert len(broken) >= 2 and "↪" in broken[1]
     words = re.findall(r"\w+", " ".join(broken))
     assert {"some_function", "first_argument", "second_argument", "third_argument"} <= set(words)
+
+
+def test_code_inside_emphasis_is_shown_as_code_without_backticks():
+    lesson = _lesson("# T\n\nIntro.\n\n## Ask\n\n- *Is `counter += 1` atomic?* No.\n")
+    plain = lesson_view.render(lesson, width=60, color=False)
+    assert "Is counter += 1 atomic? No." in plain and "`" not in plain
+    colored = lesson_view.render(lesson, width=60, color=True)
+    assert "\x1b[1;36mcounter\x1b[0m" in colored and "\x1b[3mIs\x1b[0m" in colored

@@ -144,13 +144,25 @@ def code(text: str, language: str, width: int, paint: Paint, indent: str = "  ")
     return out
 
 
+def nested(spans: list[markdown.Span]) -> list[markdown.Span]:
+    """`code` inside *emphasis* or **bold** (grader.ui.markdown matches the outer markers first): shown as code,
+    the rest of the span keeps its style, instead of showing the backticks."""
+    out: list[markdown.Span] = []
+    for style, text in spans:
+        if style in ("italic", "bold") and "`" in text:
+            out += [(inner if inner == "code" else style, t) for inner, t in markdown.spans(text)]
+        else:
+            out.append((style, text))
+    return out
+
+
 def body(text: str, width: int, paint: Paint) -> list[str]:
     out: list[str] = []
     for block in markdown.blocks(join_bullets(text)):
         if block[0] == "para":
-            out += _prose(block[1], width, paint, " ", " ")
+            out += _prose(nested(block[1]), width, paint, " ", " ")
         elif block[0] == "bullet":
-            out += _bullet(block[1], width, paint)
+            out += _bullet(nested(block[1]), width, paint)
         elif block[0] == "code":
             out += code(block[1], block[2], width, paint)
         else:
