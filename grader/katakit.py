@@ -83,76 +83,8 @@ def reference() -> ModuleType:
     return mod
 
 
-# ---------------------------------------------------------------- event-loop lag
-
-
-class LoopLag:
-    """Measure the event loop's responsiveness while a block of code runs, and find what blocked it.
-
-    A heartbeat task sleeps `interval` seconds in a loop and records the largest gap between ticks. A blocked
-    loop shows gaps of hundreds of ms, a healthy one a few ms. A watchdog thread samples the loop thread's
-    stack while a tick is overdue, so the report can name the call that blocked (file and line).
-
-        async with LoopLag() as lag:
-            await submission.fetch_all(ids)
-        check_max("loop lag", lag.max_gap, threshold=0.1, what="largest gap between 10 ms heartbeats")
-    """
-
-    def __init__(self, interval: float = 0.01, focus: str = "submission.py") -> None:
-        self.interval = interval
-        self.focus = focus
-        self.max_gap = 0.0
-        self.blocker: str | None = None
-        self._last = 0.0
-        self._stop = threading.Event()
-
-    async def __aenter__(self) -> LoopLag:
-        import asyncio  # here, not at the top: every graded child imports katakit, few need asyncio
-
-        self._loop_thread = threading.get_ident()
-        self._last = _perf_counter()
-        self._task = asyncio.get_running_loop().create_task(self._beat())
-        self._watch = threading.Thread(target=self._watchdog, daemon=True)
-        self._watch.start()
-        await asyncio.sleep(0)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        import asyncio
-
-        await asyncio.sleep(self.interval)  # one more tick: catch a block right at the end
-        self._task.cancel()
-        self._stop.set()
-        self._watch.join(1)
-        self.max_gap = max(self.max_gap, _perf_counter() - self._last - self.interval)
-
-    async def _beat(self) -> None:
-        import asyncio
-
-        while True:
-            await asyncio.sleep(self.interval)
-            now = _perf_counter()
-            self.max_gap = max(self.max_gap, now - self._last - self.interval)
-            self._last = now
-
-    def _watchdog(self) -> None:
-        while not self._stop.wait(self.interval):
-            if _perf_counter() - self._last > 5 * self.interval + 0.02 and self.blocker is None:
-                frame = sys._current_frames().get(self._loop_thread)
-                self.blocker = _innermost(frame, self.focus)
-
-
-def _innermost(frame: Any, focus: str) -> str | None:
-    """The deepest frame of the learner's file, with the call one level below it if that is outside the file."""
-    callee = None
-    while frame is not None:
-        if frame.f_code.co_filename.endswith(focus):
-            code = frame.f_code
-            where = f"{focus}:{frame.f_lineno} in {code.co_name}()"
-            return f"{where}, calling {callee}()" if callee else where
-        callee = frame.f_code.co_name
-        frame = frame.f_back
-    return None
+# Event-loop lag is measured where the loop runs, in the host: grader/host/looplag.py (used by kata host
+# drivers). The judge's own evidence is a heartbeat probe it times from outside.
 
 
 # ---------------------------------------------------------------- thresholds
