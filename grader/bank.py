@@ -111,6 +111,30 @@ def load_bank(roots: Iterable[Path]) -> Bank:
     return Bank(topics=tuple(topics), katas=tuple(katas), roots=tuple(roots))
 
 
+def load_bank_lenient(roots: Iterable[Path]) -> tuple[Bank, list[str], list[Path]]:
+    """Load what loads and report the rest: (the bank without its broken parts, every problem, the files).
+
+    For commands that do not need the broken file: one bad question in a --bank must not block `dojo stats`
+    or a kata check. A question or kata with a problem is left out; so is every file with a duplicate id or
+    slug (which one was meant cannot be known). `dojo validate` and `dojo dev check` stay strict.
+    """
+    roots = list(roots)
+    problems = Problems()
+    src = discover(roots, problems)
+    topics, katas = load_sources(src, problems)
+    clashes = Problems()
+    _check_unique(topics, katas, clashes)
+    if clashes:
+        bad = {path.resolve() for path, *_ in clashes.items}
+        topics = [t for t in topics if t.path.resolve() not in bad]
+        katas = [k for k in katas if k.path.resolve() not in bad and (k.path / "kata.yaml").resolve() not in bad]
+        problems.items += clashes.items
+    broken = {path.resolve() for path, *_ in problems.items}
+    topics = [t for t in topics if t.questions or t.path.resolve() not in broken]  # nothing left of it
+    files = sorted({path for path, *_ in problems.items})
+    return Bank(topics=tuple(topics), katas=tuple(katas), roots=tuple(roots)), problems.lines(), files
+
+
 def validate(paths: list[Path], context_roots: list[Path]) -> list[str]:
     """Problems in `paths` (all of them, sorted), including ids that clash with the banks in `context_roots`."""
     problems = Problems()

@@ -65,14 +65,63 @@ def test_invalid_bank_exits_1_without_traceback_and_traceback_flag_shows_it(dojo
     bank = tmp_path / "b"
     (bank / "questions").mkdir(parents=True)
     (bank / "questions" / "x.yaml").write_text("format_version: 1\ntopic: x\n", encoding="utf-8")
-    r = dojo("--bank", str(bank), "kata", "list")
+    r = dojo("--bank", str(bank), "dev", "check", "no-such-kata")  # dev check needs the whole bank valid
     assert r.returncode == 1
     assert "x.yaml:1:1: a question file is missing required field 'title'" in r.stderr
     assert "Traceback" not in r.stderr
-    r = dojo("--traceback", "--bank", str(bank), "kata", "list")
+    r = dojo("--traceback", "--bank", str(bank), "dev", "check", "no-such-kata")
     assert "Traceback" in r.stderr and "BankError" in r.stderr
-    r = dojo("--bank", str(bank), "kata", "list", env={"DOJO_DEBUG": "1"})
+    r = dojo("--bank", str(bank), "dev", "check", "no-such-kata", env={"DOJO_DEBUG": "1"})
     assert "Traceback" in r.stderr
+
+
+def test_one_bad_question_in_a_bank_blocks_no_command_that_does_not_need_it(dojo, tmp_path):
+    """Issue 10, point 15: one bad question in a --bank blocked even `dojo stats`."""
+    bank = tmp_path / "b"
+    (bank / "questions").mkdir(parents=True)
+    good = (ROOT / "tests" / "fixtures" / "quiz_bank" / "questions" / "basics.yaml").read_text(encoding="utf-8")
+    broken = good.replace("    type: true_false\n", "    type: true_or_false\n")  # one question of four
+    (bank / "questions" / "basics.yaml").write_text(broken, encoding="utf-8")
+    env = {"DOJO_NO_BUILTIN": "1"}
+    for args in (["stats", "--json"], ["topics", "--json"], ["next"], ["kata", "list"]):
+        r = dojo("--bank", str(bank), *args, env=env)
+        assert r.returncode == 0, (args, r.stderr)
+        assert r.stderr.startswith("warning: left out what does not load (1 problem):"), r.stderr
+        assert "basics.yaml:" in r.stderr and "true_or_false" in r.stderr and "dojo validate" in r.stderr
+    topics = json.loads(dojo("--bank", str(bank), "topics", "--json", env=env).stdout)
+    assert [(t["topic"], t["questions"]) for t in topics] == [("basics", 3)]  # the three good ones stay
+    r = dojo("--bank", str(bank), "quiz", "--count", "3", "--json", input="1\n1\n1\n", env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["asked"] == 3
+    assert dojo("--bank", str(bank), "validate", str(bank), env=env).returncode == 1  # validate stays strict
+
+
+def test_help_shows_no_type_for_flags(dojo):
+    """Issue 10, point 15: `--help` showed flags as `-h <bool>`."""
+    for args in (["--help"], ["quiz", "--help"], ["stats", "-h"], ["next", "--help"]):
+        r = dojo(*args, env={"COLUMNS": "100"})
+        assert r.returncode == 0 and "--help" in r.stdout
+        assert "<bool>" not in r.stdout, args
+
+
+def test_usage_errors_read_like_every_other_error(dojo):
+    """Issue 10, point 15: "Error" (typer's panel) and "error:" (ours) both appeared."""
+    r = dojo("quiz", "--bogus")
+    assert r.returncode == 2
+    lines = r.stderr.splitlines()
+    assert lines[0] == "error: No such option: --bogus"
+    assert (
+        lines[1].startswith("Usage: dojo quiz")
+        and lines[2].startswith("Try '")
+        and "quiz -h' for help" in lines[2]
+    )
+    assert "Error" not in r.stderr and "╭" not in r.stderr
+
+
+def test_validate_counts_problems_in_words(dojo, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\ntopic: bad\ntitle: Bad\nquestions: []\n", encoding="utf-8")
+    r = dojo("validate", str(bad))
+    assert r.returncode == 1 and r.stderr.strip().endswith("1 problem found."), r.stdout + r.stderr
 
 
 def test_validate_exit_codes(dojo, tmp_path):
@@ -93,7 +142,9 @@ def test_dojo_bank_env_adds_a_bank(dojo, tmp_path):
     (bank / "questions").mkdir(parents=True)
     (bank / "questions" / "x.yaml").write_text("nonsense: 1\n", encoding="utf-8")
     r = dojo("kata", "list", env={"DOJO_BANK": str(bank)})
-    assert r.returncode == 1 and "unknown field 'nonsense'" in r.stderr
+    assert r.returncode == 0 and "unknown field 'nonsense'" in r.stderr  # loaded, reported, left out
+    r = dojo("validate", env={"DOJO_BANK": str(bank)})
+    assert r.returncode == 1 and "unknown field 'nonsense'" in r.stdout
 
 
 def test_every_command_is_in_the_readme():

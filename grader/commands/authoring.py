@@ -32,7 +32,8 @@ def validate(
     problems = run_validate(targets, st.roots())
     if problems:
         sys.stdout.write("\n".join(problems) + "\n")
-        sys.stderr.write(f"{len(problems)} problem(s) found.\n")
+        n = len(problems)
+        sys.stderr.write(f"{n} problem{'' if n == 1 else 's'} found.\n")
         raise typer.Exit(ExitStatus.FAILURE)
     sys.stderr.write(f"ok: {', '.join(str(t) for t in targets)} valid.\n")
 

@@ -58,7 +58,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Verify katas: files present, 3+ hints, starter and wrong/*.py do not pass, solution passes."""
-    bank = state(ctx).bank()
+    bank = state(ctx).bank(strict=True)
     katas = list(bank.katas)
     if slugs:
         unknown = [s for s in slugs if bank.kata(s) is None]
