@@ -348,3 +348,24 @@ def test_code_in_a_question_is_wrapped_between_tokens(width) -> None:
         assert re.search(rf"(?<!\w){name}(?!\w)", text), f"{name} was split"
     # Read back without the layout, it is the same code.
     assert "".join(text.split()).endswith("".join(CODE.split()))
+
+
+def test_show_keeps_bullets_hanging_and_code_whole_at_60_columns(dojo, tmp_path) -> None:
+    import shutil
+
+    bank = tmp_path / "bank" / "katas"
+    shutil.copytree(BANK / "katas" / "fx-passed", bank / "fx-doc")
+    yaml = bank / "fx-doc" / "kata.yaml"
+    yaml.write_text(yaml.read_text().replace("slug: fx-passed", "slug: fx-doc"))
+    (bank / "fx-doc" / "prompt.md").write_text(
+        "# Title\n\n- **Transfers both ways**: four threads make three hundred random transfers each,\n"
+        "  in both directions, and every balance must be exact at the end of the run.\n\n"
+        "```python\n" + CODE + "```\n"
+    )
+    code, out, _ = dojo("--bank", str(tmp_path / "bank"), "kata", "show", "fx-doc", columns=60)
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 60
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("- Transfers both ways"))
+    assert lines[start + 1].startswith("  ") and "exact" in " ".join(lines[start : start + 4])
+    for name in ("asyncio", "gather", "fetch_one", "url_number_one", "return_exceptions"):
+        assert re.search(rf"(?<!\w){name}(?!\w)", out), f"{name} was split"

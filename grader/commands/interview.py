@@ -161,7 +161,7 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
     store.record_kata_event(k.slug, "started")
     con.print()
     con.rule(Text(f"The kata: {k.title}", "bold"), align="left", style="dim")
-    con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), headings=True))
+    con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), document=True))
     con.print()
     con.print(Text.assemble(("Your file: ", "bold"), str(path)), soft_wrap=True)
     reader = LineReader()

@@ -163,7 +163,7 @@ def show(ctx: typer.Context, slug: SlugHere = None) -> None:
 
     k = _kata_here(ctx, slug, "show")
     con = _console()
-    con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), headings=True))
+    con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), document=True))
 
 
 @kata_app.command()

@@ -103,8 +103,11 @@ def _fit(line: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]
     # Words: the whitespace before each, then its tokens (pieces with no whitespace between them).
     words: list[tuple[str, list[tuple[str, str]]]] = []
     ws = ""
+    room = width - min(len(line[0][1]) - len(line[0][1].lstrip()) + 4, width // 2) if line else width
     for kind, text in line:
-        for atom in _WORDS.split(text):
+        # A comment or a string is one token: moved whole to the next line, split only if it cannot fit there.
+        whole = kind in ("comment", "string") and len(text) <= room
+        for atom in [text] if whole else _WORDS.split(text):
             if not atom:
                 continue
             if atom.isspace():

@@ -12,7 +12,6 @@ from grader.models import CHOICE_TYPES
 from grader.quiz import Outcome, Presented
 from grader.ui import markdown
 from grader.ui.ansi import ORDINALS
-from grader.ui.highlight import segments
 
 MARKS = {
     "right": ("✔", "green"),
@@ -46,24 +45,56 @@ def inline(text: str, style: str = "") -> Text:
     return out
 
 
+class _Code:
+    """Highlighted code laid out at the width it is given (ansi.code_lines): a long line is broken between
+    tokens, with its rest indented, never folded mid-token by rich or the terminal."""
+
+    def __init__(self, code: str, language: str) -> None:
+        self.code, self.language = code, language
+
+    def __rich_console__(self, console, options):
+        from grader.ui.ansi import code_lines
+
+        for line in code_lines(
+            self.code, self.language if markdown.is_python(self.language) else "text", options.max_width
+        ):
+            yield Text.assemble(*((piece, STYLES.get(kind, "")) for kind, piece in line), no_wrap=True)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        widest = max((len(line) for line in self.code.splitlines()), default=0)
+        return Measurement(min(8, widest), widest)
+
+
 def code_block(code: str, language: str = "python") -> Padding:
-    code = code.rstrip("\n")
-    if not markdown.is_python(language):
-        return Padding(Text(code), (0, 2))
-    body = Text()
-    for kind, piece in segments(code):
-        body.append(piece, STYLES.get(kind, ""))
-    return Padding(body, (0, 2))
+    return Padding(_Code(code.rstrip("\n"), language), (0, 2))
 
 
-def render(text: str, *, headings: bool = False):
+def _bullet(spans) -> object:
+    """A bullet with a hanging indent: wrapped lines start under its text, not under its marker."""
+    from rich.table import Table
+
+    first = spans[0][1] if spans else ""
+    marker = first[: len(first) - len(first.lstrip())] + first.lstrip().split(" ", 1)[0]
+    rest = [(spans[0][0], first[len(marker) :].lstrip()), *spans[1:]] if spans else []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(marker.strip(), Text.assemble(*((piece, STYLES.get(kind, "")) for kind, piece in rest)))
+    return grid
+
+
+def render(text: str, *, document: bool = False):
     """Markdown as rich renderables. Prose is a rich Text, which wraps at the console's width between words;
-    code is wrapped only where it has whitespace, never inside a token."""
+    code is broken only between tokens. A `document` (a kata's task) has headings and hanging bullets."""
     from rich.console import Group
 
     parts = []
-    for block in markdown.blocks(text, headings=headings):
-        if block[0] in ("para", "bullet"):
+    for block in markdown.blocks(text, document=document):
+        if block[0] == "bullet" and document:
+            parts.append(_bullet(block[1]))
+        elif block[0] in ("para", "bullet"):
             parts.append(Text.assemble(*((piece, STYLES.get(kind, "")) for kind, piece in block[1])))
         elif block[0] == "heading":
             parts.append(Text.assemble(*((piece, "bold underline") for _kind, piece in block[1])))

@@ -35,15 +35,16 @@ def spans(text: str) -> list[Span]:
     return out
 
 
-def blocks(markdown: str, *, headings: bool = False) -> list[Block]:
+def blocks(markdown: str, *, document: bool = False) -> list[Block]:
     """Paragraphs are re-flowed (single newlines become spaces), as Markdown does; bullets keep their lines.
 
-    With `headings`, `# Title` lines are ("heading", spans) blocks (a kata's task has them); without, they are
-    text, as question renderers that know no headings expect."""
+    A `document` (a kata's task) also has `# Title` lines, as ("heading", spans) blocks, and bullets whose
+    indented continuation lines belong to them. Question text keeps the simpler reading its renderers expect."""
     out: list[Block] = []
     para: list[str] = []
     code: list[str] | None = None
     lang = ""
+    bullet: list[str] = []  # the current bullet's lines, while its continuation lines may follow
 
     def flush() -> None:
         if para:
@@ -60,18 +61,25 @@ def blocks(markdown: str, *, headings: bool = False) -> list[Block]:
                 code.append(line)
         elif fence:
             flush()
-            code, lang = [], fence.group(1)
+            code, lang, bullet = [], fence.group(1), []
         elif not line.strip():
             flush()
+            bullet = []
             if out and out[-1] != ("gap",):
                 out.append(("gap",))
-        elif headings and (h := _HEADING.match(line)):
+        elif document and (h := _HEADING.match(line)):
             flush()
+            bullet = []
             out.append(("heading", spans(h.group(2))))
         elif _BULLET.match(line):
             flush()
             out.append(("bullet", spans(line.rstrip())))
+            bullet = [line.rstrip()]
+        elif document and bullet and not para and line[:1] in (" ", "\t"):
+            bullet.append(line.strip())
+            out[-1] = ("bullet", spans(" ".join(bullet)))
         else:
+            bullet = []
             para.append(line)
     if code is not None:  # an unclosed fence: show what there is
         out.append(("code", "\n".join(code), lang or "python"))
