@@ -18,7 +18,7 @@ Target = Annotated[
     str | None,
     typer.Argument(
         help="A topic (`gil`), or a topic and a section (`gil#what-the-gil-protects`). Default: list the lessons.",
-        metavar="[TOPIC[#SECTION]]",
+        metavar="TOPIC[#SECTION]",
         show_default=False,
     ),
 ]
@@ -48,7 +48,8 @@ def learn(ctx: typer.Context, target: Target = None) -> None:
             found = lessons.load_all(roots)
             if not found:
                 raise DojoError("no lessons found in the banks in use")
-            hint = f"Read one: {command('learn', found[0].topic)}"
+            first = "gil" if any(x.topic == "gil" for x in found) else found[0].topic  # where most start
+            hint = f"Read one: {command('learn', first)}"
             sys.stdout.write(listing(found, width=width, color=color, hint=hint))
             return
         topic, _, slug = target.strip().partition("#")
