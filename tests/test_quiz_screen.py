@@ -98,3 +98,34 @@ def test_the_summary_fits_and_names_questions_by_their_words(screen, width):
     assert "fx-" not in out.partition("Session summary")[2]  # first words, not ids
     assert "Lock is reentrant" in out
     assert "quiz --mistakes" in out
+
+
+BACKTICKS = """\
+format_version: 1
+topic: marks
+title: Markdown in choices
+questions:
+  - id: m-gather
+    type: single_choice
+    difficulty: 1
+    prompt: Which call waits for several awaitables?
+    choices:
+      - text: "`asyncio.gather(*aws)`"
+        correct: true
+      - text: "`time.sleep` in a **loop**"
+        feedback: "`time.sleep` blocks the loop."
+    explanation: "`gather` runs them concurrently."
+    references: [https://docs.python.org/3/library/asyncio-task.html#asyncio.gather]
+"""
+
+
+def test_choices_show_code_as_the_feedback_does_without_backticks(screen, tmp_path):
+    """Issue 10, point 15: backticks were raw in the choices but stripped in the feedback."""
+    (tmp_path / "bank" / "questions").mkdir(parents=True)
+    (tmp_path / "bank" / "questions" / "marks.yaml").write_text(BACKTICKS)
+    s = screen("--bank", str(tmp_path / "bank"), "quiz", "--topic", "marks")
+    asked = s.wait_for("Your answer:")
+    assert "asyncio.gather(*aws)" in asked and "time.sleep in a loop" in asked and "`" not in asked
+    s.keys("Enter")
+    done = s.wait_for("Session summary")
+    assert "`" not in done.partition("Why")[0]

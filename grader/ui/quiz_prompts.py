@@ -129,6 +129,13 @@ def _leave(app, result: Any) -> None:
     app.exit(result=result)
 
 
+def statement(text: str) -> str:
+    """A choice as words: inline Markdown (`code`, **bold**) without its marks, as the feedback shows it."""
+    from grader.ui.markdown import spans
+
+    return "".join(piece for _kind, piece in spans(text))
+
+
 def _choices(options: list[str], values: list[Any], indent: int) -> list[questionary.Choice]:
     """Choices in display order. When any takes more than one line (program output, long statements), a blank
     line separates them so that two choices never read as one."""
@@ -167,9 +174,11 @@ def ask(p: Presented, *, hints_left: int = 0, deadline: float | None = None):
     """Ask one question; returns a Response, or HINT."""
     q = p.question
     if q.type in ("single_choice", "predict_output"):
+        # Program output is shown verbatim; statements lose their Markdown marks, as in the feedback.
+        options = p.options if q.type == "predict_output" else [statement(t) for t in p.options]
         prompt = questionary.select(
             MESSAGES[q.type],
-            choices=_choices(p.options, list(p.order), 3),
+            choices=_choices(options, list(p.order), 3),
             instruction=_instruction("↑↓ to move, Enter to choose", hints_left),
             style=STYLE,
         )
@@ -178,7 +187,7 @@ def ask(p: Presented, *, hints_left: int = 0, deadline: float | None = None):
     if q.type == "multiple_choice":
         prompt = questionary.checkbox(
             MESSAGES[q.type],
-            choices=_choices(p.options, list(p.order), 5),
+            choices=_choices([statement(t) for t in p.options], list(p.order), 5),
             instruction=_instruction("Space to select, Enter to confirm", hints_left),
             validate=lambda picked: bool(picked) or "Select at least one choice with Space, then press Enter.",
             style=STYLE,
@@ -226,10 +235,10 @@ def _ask_ordering(p: Presented, hints_left: int, deadline: float | None):
     pick leaves nothing behind on screen; the finished order is printed once at the end.
     """
     n = len(p.order)
-    text_of = dict(zip(p.order, p.options, strict=True))
+    text_of = dict(zip(p.order, [statement(t) for t in p.options], strict=True))
     placed: list[int] = []
     while len(placed) < n - 1:
-        left = [(text, i) for text, i in zip(p.options, p.order, strict=True) if i not in placed]
+        left = [(text_of[i], i) for i in p.order if i not in placed]
         keys = _hint_keys(hints_left) if not placed else {}
         base = "↑↓ to move, Enter to choose" + (", Backspace to undo" if placed else "")
         step = f"What comes {ORDINALS[len(placed)]}?" if len(placed) < len(ORDINALS) else "What comes next?"
