@@ -113,12 +113,13 @@ def backup_path(path: Path) -> Path:
 
 def reset(kata: Kata, path: Path | None = None) -> tuple[Path, Path | None]:
     """Make `path` (default: the workspace copy) the starter again. The learner's version is first copied to a
-    new numbered file, so running reset twice never loses the version before. Returns (path, kept copy)."""
+    new numbered file, so running reset twice never loses the version before (a file that is the starter
+    already has nothing of theirs to keep). Returns (path, the kept copy or None)."""
     target = path if path is not None else workspace_file(kata.slug)
     kept = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_file():
+        if target.is_file() and target.read_bytes() != kata.starter_path.read_bytes():
             kept = backup_path(target)
             # O_EXCL-style creation through copy: never overwrite a copy another reset made meanwhile.
             with target.open("rb") as src, kept.open("xb") as dst:

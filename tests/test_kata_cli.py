@@ -119,11 +119,14 @@ def test_reset_twice_keeps_every_version_and_says_where(dojo, tmp_path: Path) ->
     first = workfile.with_name("fx_passed.1.py")
     assert f"Kept your version as {first}" in out
     assert workfile.read_text() == starter and first.read_text() == "# my passing solution\n"
+    workfile.write_text("# a second attempt\n")
     code, out, _ = dojo("kata", "reset", "fx-passed")
     second = workfile.with_name("fx_passed.2.py")
     assert code == 0 and f"Kept your version as {second}" in out
     assert first.read_text() == "# my passing solution\n", "the first copy must survive a second reset"
-    assert second.read_text() == starter
+    assert second.read_text() == "# a second attempt\n"
+    code, out, _ = dojo("kata", "reset", "fx-passed")  # the starter itself: nothing of theirs to keep
+    assert code == 0 and "nothing to keep" in out and not workfile.with_name("fx_passed.3.py").exists()
 
 
 def test_a_legacy_workspace_keeps_working(dojo, tmp_path: Path) -> None:

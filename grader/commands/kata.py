@@ -40,6 +40,18 @@ def _console() -> Console:
     return display.console()
 
 
+def say(con: Console, words: str, item: str, after: str = "") -> None:
+    """`words item after` on one line when it fits; else the item (a command or a path) whole on a line of its
+    own: the terminal would wrap it mid-word, and a command split across lines cannot be copied."""
+    from rich.text import Text
+
+    if len(words) + len(item) + len(after) + 1 <= con.width:
+        con.print(Text(f"{words} {item}{after}"), soft_wrap=True)
+    else:
+        con.print(Text(words.rstrip(":") + ":" if not after else f"{words}{after.rstrip('.')}:"))
+        con.print(Text(f"  {item}"), soft_wrap=True)
+
+
 def _kata(ctx: typer.Context, slug: str) -> Kata:
     import difflib
 
@@ -139,11 +151,11 @@ def list_(
     nxt = workspace.next_kata(katas, status)
     con.print()
     if nxt is None:
-        con.print(Text("Every kata is done. Review the quiz: " + command("quiz", "--review")))
+        say(con, "Every kata is done. Review the quiz:", command("quiz", "--review"))
     else:
         verb = "start" if status.get(nxt.slug, "new") == "new" else "check"
         con.print(Text.assemble(("Next: ", "bold"), nxt.title))
-        con.print(Text("  " + command("kata", verb, nxt.slug)))
+        con.print(Text("  " + command("kata", verb, nxt.slug)), soft_wrap=True)
 
 
 def localize_prompt(k: Kata, text: str) -> str:
@@ -175,7 +187,6 @@ def start(
     ] = None,
 ) -> None:
     """Copy the starter to your workspace and print its path."""
-    from rich.text import Text
 
     from grader import paths, workspace
 
@@ -185,12 +196,12 @@ def start(
     with _store() as store:
         store.record_kata_event(k.slug, "started")
     con = _console()
-    con.print(Text(f"{'Created' if created else 'Your copy is already at'} {path}"), soft_wrap=True)
+    say(con, "Created" if created else "Your copy is already at", str(path))
     check = command("kata", "check", k.slug)
     if folder is not None:
         check = command("kata", "check", k.slug, str(path))
-    con.print(Text(f"Read the task: {command('kata', 'show', k.slug)}"), soft_wrap=True)
-    con.print(Text(f"Edit the file, then: {check}"), soft_wrap=True)
+    say(con, "Read the task:", command("kata", "show", k.slug))
+    say(con, "Edit the file, then:", check)
 
 
 def grade_and_report(
@@ -279,12 +290,12 @@ def watch(
     katas = state(ctx).bank().katas
     con = _console()
     grade_and_report(katas, k, path, given=given, as_json=False)
-    con.print(f"Watching {path} (Ctrl-C to stop)", soft_wrap=True, markup=False)
+    say(con, "Watching", str(path), " (Ctrl-C to stop)")
     for _ in watch_files(path.parent, watch_filter=lambda _c, p: Path(p) == path.resolve(), raise_interrupt=True):
         # An old PASSED left above new errors misleads: each grading starts on a clean screen.
         con.clear()
         grade_and_report(katas, k, path, given=given, as_json=False)
-        con.print(f"Watching {path} (Ctrl-C to stop)", soft_wrap=True, markup=False)
+        say(con, "Watching", str(path), " (Ctrl-C to stop)")
 
 
 @kata_app.command()
@@ -302,14 +313,16 @@ def hint(ctx: typer.Context, slug: SlugHere = None) -> None:
             con.print(Text(f"No more hints: you have seen all {len(k.hints)}."))
             for i, text in enumerate(k.hints, 1):
                 con.print(display.inline(f"{i}. {text}"))
-            con.print(
-                Text(f"Still stuck? {command('kata', 'solution', k.slug, '--give-up')} shows the reference.")
+            say(
+                con,
+                "Still stuck? The reference solution (you give up):",
+                command("kata", "solution", k.slug, "--give-up"),
             )
             return
         n = store.record_hint(k.slug)
     con.print(Text.assemble((f"Hint {n} of {len(k.hints)}: ", "bold"), display.inline(k.hints[n - 1])))
     if n < len(k.hints):
-        con.print(Text(f"For a stronger hint, run it again: {command('kata', 'hint', k.slug)}"))
+        say(con, "For a stronger hint, run it again:", command("kata", "hint", k.slug))
 
 
 @kata_app.command()
@@ -352,5 +365,7 @@ def reset(ctx: typer.Context, slug: SlugHere = None) -> None:
     path, kept = workspace.reset(k, workspace.default_file(k.slug))
     con = _console()
     if kept is not None:
-        con.print(Text(f"Kept your version as {kept}"), soft_wrap=True)
-    con.print(Text(f"Reset {path} to the starter."), soft_wrap=True)
+        say(con, "Kept your version as", str(kept))
+    else:
+        con.print(Text("Your file was the starter already: nothing to keep."))
+    say(con, "Reset", str(path), " to the starter.")
