@@ -89,10 +89,21 @@ class Host:
 
         async def acall(*args: Any, **kwargs: Any) -> Any:
             fut = host._cb_send(cb, args, kwargs)
+            answer = asyncio.wrap_future(fut)
             try:
-                return await asyncio.wrap_future(fut)
+                return await asyncio.shield(answer)  # shielded: a cancel here must not drop the judge's answer
             except asyncio.CancelledError:
                 host.channel.send({"op": "cb_cancel", "id": fut.cb_id})  # type: ignore[attr-defined]
+                # As with a real `await coro()`: the cancelled callee (the judge's coroutine) runs its cleanup to
+                # the end before the caller sees CancelledError. A further cancel is passed on to it as well.
+                while not answer.done():
+                    try:
+                        await asyncio.wait({answer})
+                    except asyncio.CancelledError:
+                        host.channel.send({"op": "cb_cancel", "id": fut.cb_id})  # type: ignore[attr-defined]
+                error = None if answer.cancelled() else answer.exception()
+                if error is not None and not isinstance(error, asyncio.CancelledError):
+                    raise error from None  # the callee failed before the cancel reached it: its error stands
                 raise
 
         fn = acall if is_async else call
@@ -326,7 +337,7 @@ def kind_of(value: Any) -> str:
     return "value"
 
 
-def describe(exc: BaseException, exited: bool = False) -> dict:
+def describe(exc: BaseException, exited: bool = False, depth: int = 0) -> dict:
     """An exception as plain data: type, message, and the frames of the learner's file."""
     frames = [
         {"file": os.path.basename(f.filename), "line": f.lineno, "name": f.name, "code": f.line or ""}
@@ -337,7 +348,7 @@ def describe(exc: BaseException, exited: bool = False) -> dict:
         message = str(exc)
     except Exception:
         message = "<unprintable>"
-    return {
+    info = {
         "type": type(exc).__name__,
         "module": type(exc).__module__,
         "message": message[:4000],
@@ -345,18 +356,30 @@ def describe(exc: BaseException, exited: bool = False) -> dict:
         "exited": exited,
         "code": exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int | None) else None,
     }
+    if isinstance(exc, BaseExceptionGroup) and depth < 8:  # an ExceptionGroup travels with what it holds
+        info["group"] = str(exc.message)[:4000]
+        info["exceptions"] = [describe(e, depth=depth + 1) for e in exc.exceptions[:64]]
+    return info
 
 
-def rebuild(info: dict) -> BaseException:
+def rebuild(info: dict, depth: int = 0) -> BaseException:
     """An exception the judge sent back (from a callback): builtin types by name, else RuntimeError."""
     import builtins
 
     cls = getattr(builtins, str(info.get("type")), None)
     if str(info.get("module")) == "asyncio.exceptions":
         cls = getattr(asyncio, str(info.get("type")), None)
+        if cls is asyncio.CancelledError:  # the judge's coroutine ended cancelled
+            return cls()
     if not (isinstance(cls, type) and issubclass(cls, Exception)):
         return RuntimeError(f"{info.get('type')}: {info.get('message')}")
-    return cls(info.get("message", ""))
+    inner = info.get("exceptions")
+    try:
+        if issubclass(cls, BaseExceptionGroup) and isinstance(inner, list) and inner and depth < 8:
+            return cls(str(info.get("group", "")), [rebuild(e, depth + 1) for e in inner])
+        return cls(info.get("message", ""))
+    except Exception:  # a type that wants other arguments: keep the message, never break the reader
+        return RuntimeError(f"{info.get('type')}: {info.get('message')}")
 
 
 def install_diagnostics(host: Host, fd: int) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from grader.host.server import describe
 from grader.host.wire import Channel, NotPlain, WireError, decode, encode
 
 _perf_counter = time.perf_counter
@@ -68,7 +69,7 @@ _REBUILD_MODULES = {
 }
 
 
-def rebuild(info: dict) -> BaseException:
+def rebuild(info: dict, depth: int = 0) -> BaseException:
     name, module = str(info.get("type", "Exception")), str(info.get("module", ""))
     message = str(info.get("message", ""))
     if info.get("exited"):
@@ -78,9 +79,16 @@ def rebuild(info: dict) -> BaseException:
         )
     source = _REBUILD_MODULES.get(module)
     cls = getattr(source, name, None) if source is not None else None
+    inner = info.get("exceptions")
     if isinstance(cls, type) and issubclass(cls, BaseException) and not issubclass(cls, SystemExit):
         try:
-            exc = cls(message) if message else cls()
+            if issubclass(cls, BaseExceptionGroup) and isinstance(inner, list) and inner and depth < 8:
+                # An ExceptionGroup arrives with what it holds, so a test can look at its leaves.
+                exc = cls(
+                    str(info.get("group", "")), [rebuild(e, depth + 1) for e in inner if isinstance(e, dict)]
+                )
+            else:
+                exc = cls(message) if message else cls()
         except Exception:
             exc = RemoteError(name, message)
     else:
@@ -105,6 +113,7 @@ class HostClient:
         self._callback_ids: dict[int, int] = {}
         self._cb_ids = itertools.count(1)
         self._cb_running: dict[int, concurrent.futures.Future] = {}
+        self._cb_tasks: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Task | None]] = {}
         self._lock = threading.Lock()
         self.closed: str | None = None
         self.calls: list[CallbackCall] = []  # every callback call, in the order the judge saw them
@@ -182,15 +191,23 @@ class HostClient:
         self.loop = asyncio.get_running_loop()
         message["async"] = True
         fut = self._send(message)
+        answer = asyncio.wrap_future(fut)
         try:
-            return await asyncio.wrap_future(fut)
+            # Shielded: cancelling this coroutine must not cancel `fut` before the host is told (below).
+            return await asyncio.shield(answer)
         except asyncio.CancelledError:
             if not fut.done():
                 with contextlib.suppress(OSError):
                     self.channel.send({"op": "cancel", "id": fut.request_id})  # type: ignore[attr-defined]
                 # Give the host a moment to unwind its task, so what it does on cancel is part of the run.
                 with contextlib.suppress(BaseException):
-                    await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), 2.0)
+                    await asyncio.wait_for(asyncio.shield(answer), 2.0)
+                if fut.done() and not fut.cancelled():
+                    error = fut.exception()
+                    if error is None:  # the host swallowed the cancel and returned: awaiting its task would say so
+                        return fut.result()
+                    if not isinstance(error, asyncio.CancelledError):
+                        raise error from None
             raise
 
     def _gone(self) -> str:
@@ -218,9 +235,7 @@ class HostClient:
                 elif op == "callback":
                     self._run_callback(msg)
                 elif op == "cb_cancel":
-                    running = self._cb_running.get(int(msg.get("id") or 0))
-                    if running is not None:
-                        running.cancel()
+                    self._cancel_callback(int(msg.get("id") or 0))
         except (WireError, OSError, ValueError, KeyError, TypeError):
             pass
         why = self._gone()
@@ -251,7 +266,8 @@ class HostClient:
         if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None)):  # noqa: B004
             loop = self.loop
             if loop is not None and loop.is_running():
-                fut = asyncio.run_coroutine_threadsafe(fn(*args, **kwargs), loop)
+                self._cb_tasks[cb_id] = (loop, None)
+                fut = asyncio.run_coroutine_threadsafe(self._own_task(cb_id, fn, args, kwargs), loop)
             else:
                 fut = self.pool.submit(asyncio.run, fn(*args, **kwargs))
         else:
@@ -260,9 +276,11 @@ class HostClient:
 
         def done(f: concurrent.futures.Future) -> None:
             self._cb_running.pop(cb_id, None)
+            self._cb_tasks.pop(cb_id, None)
             record.end = _perf_counter()
             if f.cancelled():
                 record.cancelled = True
+                self._cb_reply(cb_id, error=asyncio.CancelledError())  # the host's stand-in waits for this
                 return
             exc = f.exception()
             if exc is not None:
@@ -273,10 +291,37 @@ class HostClient:
 
         fut.add_done_callback(done)
 
+    async def _own_task(self, cb_id: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        """Run an async callback in a task whose handle we keep, so a cancel from the host reaches it for real."""
+        self._cb_tasks[cb_id] = (asyncio.get_running_loop(), asyncio.current_task())
+        return await fn(*args, **kwargs)
+
+    def _cancel_callback(self, cb_id: int) -> None:
+        """The host cancelled its await of a callback: cancel the judge's coroutine (which really gets
+        CancelledError, runs its cleanup, and only then is answered) or, for a thread, the call if not begun."""
+        entry = self._cb_tasks.get(cb_id)
+        if entry is None:
+            running = self._cb_running.get(cb_id)
+            if running is not None:
+                running.cancel()
+            return
+        loop = entry[0]
+
+        def cancel() -> None:
+            current = self._cb_tasks.get(cb_id)
+            if current is None:
+                return  # already finished
+            if current[1] is None:  # not begun yet: cancel it after its first step, as the host did call it
+                loop.call_soon(cancel)
+                return
+            current[1].cancel()
+
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing is left to cancel
+            loop.call_soon_threadsafe(cancel)
+
     def _cb_reply(self, cb_id: int, ok: Any = None, error: BaseException | None = None) -> None:
         if error is not None:
-            msg = {"op": "cb_result", "id": cb_id, "error": {"type": type(error).__name__, "message": str(error)}}
-            msg["error"]["module"] = type(error).__module__
+            msg = {"op": "cb_result", "id": cb_id, "error": describe(error)}
         else:
             try:
                 msg = {"op": "cb_result", "id": cb_id, "ok": self.encode(ok)}
