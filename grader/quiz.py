@@ -153,10 +153,16 @@ def first_words(q: Question, width: int = 48) -> str:
     import re
 
     text = " ".join(re.sub(r"`+|\*\*", "", q.prompt).split())  # not `_`: it is in names
+    if len(text) < 32 and q.code:
+        # "What does this print?" names no question: its code's first telling line does.
+        lines = [line.strip() for line in q.code.splitlines()]
+        telling = [line for line in lines if line and not line.startswith(("import ", "from ", "#"))]
+        if telling:
+            text += " " + telling[0]
     if len(text) <= width:
         return text
     cut = text[: width - 1]
-    if " " in cut:
+    if text[width - 1] != " " and " " in cut:  # the cut fell inside a word: drop that word
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "…"
 

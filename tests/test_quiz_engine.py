@@ -248,3 +248,18 @@ def test_exam_time_up_counts_the_rest_wrong(tmp_path):
     assert summary.ended == "time_up"
     assert len(summary.outcomes) == 3 and summary.to_dict()["total"] == 3 and summary.correct == 0
     assert "Time is up. The 3 questions left unanswered count as wrong." in out.getvalue()
+
+
+def test_first_words_name_the_question_a_learner_would_recognise():
+    from dataclasses import replace
+
+    from grader.quiz import first_words
+
+    q = Q["fx-single"]
+    assert first_words(q, 60) == "Which lock does CPython hold while it runs bytecode?"  # ** marks removed
+    assert first_words(q, 24) == "Which lock does CPython…"  # cut between words
+    predict = Q["fx-predict"]  # "What does this print?" alone names nothing: its code does
+    assert first_words(predict) == "What does this print? async def main():"
+    assert first_words(replace(q, prompt="Call `run_in_executor` with **kwargs")) == (
+        "Call run_in_executor with kwargs"
+    )
