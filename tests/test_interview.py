@@ -122,7 +122,7 @@ def test_a_whole_round_in_a_real_terminal(dojo_env, tmp_path) -> None:
         child.expect(r"Kata passed \(2 checks\)")
         child.expect("Strong")
         child.expect("fixtures")
-        child.expect(r"Saved: \S*?(/[^\s\x1b]+\.json)")
+        child.expect(r"Scorecard saved to:?\s+\S*?(/[^\s\x1b]+\.json)")
         saved = Path(child.match.group(1))
         child.expect(pexpect.EOF)
     finally:
@@ -160,3 +160,33 @@ def test_skipping_the_kata_ends_the_round_with_it_to_review(dojo_env, tmp_path) 
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def test_ctrl_c_ends_the_round_with_a_card_of_what_was_answered(dojo_env) -> None:
+    env = {
+        **dojo_env,
+        "DOJO_NO_BUILTIN": "1",
+        "DOJO_BANK": os.pathsep.join([str(QUIZ_BANK), str(KATAS)]),
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "TERM": "xterm-256color",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "grader", "interview", "--seed", "3"],
+        env=env,
+        cwd=str(ROOT),
+        dimensions=(40, 60),
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect("Question 1 of 7")
+        child.expect(r"\?")  # the prompt is up
+        child.sendintr()
+        child.expect("Scorecard")
+        child.expect("ended early")
+        child.expect(pexpect.EOF)
+        assert "kata skipped" not in child.before  # a kata never reached says nothing about its topics
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130

@@ -73,12 +73,13 @@ def interview(
         deadline = started + rnd.total_s
         _intro(con, rnd)
         summary = _questions(rnd, store, interactive, session=os.urandom(8).hex())
-        result = None
-        if rnd.kata is not None:
+        result = None  # a kata never reached says nothing about its topics
+        if rnd.kata is not None and summary.ended in ("completed", "time_up"):
             result = core.KataResult(rnd.kata.slug, rnd.kata.title, rnd.kata.topics)
-            if summary.ended in ("completed", "time_up"):
-                _kata_part(con, bank.katas, rnd, result, deadline, store)
+            _kata_part(con, bank.katas, rnd, result, deadline, store)
         card = core.score(summary, result, elapsed_s=time.monotonic() - started, minutes=minutes)
+        if summary.ended in ("interrupted", "end_of_input"):
+            card.ended = summary.ended
     saved = _save(card, seed)
     _show(con, card, saved)
     if summary.ended == "interrupted" or (result is not None and result.verdict == "interrupted"):
@@ -134,14 +135,28 @@ def _questions(rnd: Round, store, interactive: bool, *, session: str) -> Summary
     if not interactive:
         from grader.ui import plain
 
-        return loop.run(plan, plain.PlainIO(sys.stdout, plain.LineReader(), exam=True), record)
+        return loop.run(plan, _NoIntro(plain.PlainIO(sys.stdout, plain.LineReader(), exam=True)), record)
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.output import create_output
 
     from grader.ui.interactive import InteractiveIO
 
     with create_app_session(output=create_output(stdout=sys.stdout)):
-        return loop.run(plan, InteractiveIO(sys.stdout), record)
+        return loop.run(plan, _NoIntro(InteractiveIO(sys.stdout)), record)
+
+
+class _NoIntro:
+    """The quiz's IO without its own intro: the round's intro has said it (one clock, no hints, feedback at the
+    end), and saying it twice reads like two sessions."""
+
+    def __init__(self, io) -> None:
+        self._io = io
+
+    def show_intro(self, text: str) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._io, name)
 
 
 def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: float, store) -> None:
@@ -244,6 +259,8 @@ def _show(con: Console, card: Scorecard, saved: Path | None) -> None:
     con.print(Text(" · ".join(head)))
     if card.ended == "time_up":
         con.print(Text("Time ran out during the questions: the ones left count as wrong.", "yellow"))
+    elif card.ended in ("interrupted", "end_of_input"):
+        con.print(Text("The round ended early: this card covers what was answered.", "yellow"))
 
     def topic_line(t: core.TopicLine, mark: str, colour: str) -> None:
         bits = []
@@ -276,7 +293,8 @@ def _show(con: Console, card: Scorecard, saved: Path | None) -> None:
         con.print()
         con.print(Text("Interview-ready on everything asked. Another round: " + command("interview")))
     if saved is not None:
+        from grader.commands.kata import say
+
         con.print()
-        con.print(
-            Text(f"Saved: {saved} (answers and kata checks are in your progress too)", "dim"), soft_wrap=True
-        )
+        say(con, "Scorecard saved to", str(saved))
+        con.print(Text("Your answers and kata checks are in your progress too.", "dim"))
