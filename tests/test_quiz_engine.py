@@ -263,3 +263,27 @@ def test_first_words_name_the_question_a_learner_would_recognise():
     assert first_words(replace(q, prompt="Call `run_in_executor` with **kwargs")) == (
         "Call run_in_executor with kwargs"
     )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ">=3.14",
+        "<3.14",
+        ">=3.11,<3.14",
+        "==3.13",
+        "!=3.12",
+        ">3.13",
+        "<=3.12",
+        " >= 3.12 , < 3.15 ",
+        "~=3.12",
+        "==3.*",
+        ">=3.13.1",
+    ],
+)
+def test_holds_on_agrees_with_packaging(spec):
+    from grader.quiz import holds_on
+    from grader.versions import admits
+
+    for minor in range(9, 17):
+        assert holds_on(spec, (3, minor)) == admits(spec, (3, minor)), (spec, minor)
