@@ -29,7 +29,7 @@ app.add_typer(kata_app, name="kata", rich_help_panel="Katas")
 Slug = Annotated[str, typer.Argument(help="The kata's slug (see `dojo kata list`).", metavar="SLUG")]
 SlugHere = Annotated[
     str | None,
-    typer.Argument(help="The kata's slug. Default: the kata whose folder you are in.", metavar="[SLUG]"),
+    typer.Argument(help="The kata's slug. Default: the kata whose folder you are in.", metavar="SLUG"),
 ]
 STATUS_MARK = {"passed": ("✔", "green"), "given up": ("✘", "yellow"), "attempted": ("…", "cyan")}
 
@@ -267,7 +267,9 @@ def _target(ctx: typer.Context, slug: str | None, file: Path | None, verb: str) 
 def check(
     ctx: typer.Context,
     slug: SlugHere = None,
-    file: Annotated[Path | None, typer.Argument(help="The file to grade. Default: your copy of the kata.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="The file to grade. Default: your copy of the kata.", metavar="FILE")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
 ) -> None:
     """Grade your solution. Exit code 0 only when it passed."""
@@ -281,7 +283,9 @@ def check(
 def watch(
     ctx: typer.Context,
     slug: SlugHere = None,
-    file: Annotated[Path | None, typer.Argument(help="The file to watch. Default: your copy of the kata.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="The file to watch. Default: your copy of the kata.", metavar="FILE")
+    ] = None,
 ) -> None:
     """Re-grade every time you save the file (Ctrl-C to stop); the screen is cleared before each grading."""
     from watchfiles import watch as watch_files
