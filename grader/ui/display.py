@@ -245,7 +245,7 @@ def show_time_up(con: Console, unanswered: int) -> None:
     con.print()
     con.print(
         Padding(
-            Text(f"⏱ Time is up. {unanswered} question(s) left unanswered count as wrong.", "bold red"), (0, 1)
+            Text(f"⏱ Time is up. Questions left unanswered: {unanswered}, counted as wrong.", "bold red"), (0, 1)
         )
     )
 
