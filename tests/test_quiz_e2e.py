@@ -100,6 +100,8 @@ def test_hint_and_feedback_in_a_real_terminal(env, run):
         child.expect("Your answer:")
         child.send("\r")
     child.expect("Why")
+    # Issue 10, point 2: every answer says when it returns (right after a hint: Hard, so within the hour).
+    child.expect(r"This question comes back for review in \d+ min\.")
     child.expect("Session summary")
     child.expect(pexpect.EOF)
     child.close()
