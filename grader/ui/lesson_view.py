@@ -101,25 +101,35 @@ def _bullet(spans: list[markdown.Span], width: int, paint: Paint) -> list[str]:
 
 
 def _code_line(pieces: list[tuple[str, str]], width: int, indent: str) -> list[list[tuple[str, str]]]:
-    """Split one line of (kind, text) tokens to fit `width`, only at whitespace between tokens."""
-    rows: list[list[tuple[str, str]]] = [[]]
-    col = len(indent)
-    cont = indent + "    "
+    """Split one line of (kind, text) tokens to fit `width`, only at whitespace between tokens: tokens not
+    separated by a space (`get("/x")`) stay together, like a word in prose. A unit wider than the line stays
+    whole and overflows rather than being cut."""
+    units: list[tuple[bool, list[tuple[str, str]]]] = []  # (is whitespace, pieces)
     for kind, text in pieces:
         # Whitespace inside an unstyled piece is a gap between tokens; a styled piece (string, comment) is one.
-        parts = re.split(r"(\s+)", text) if kind == "" else [text]
-        for part in parts:
+        for part in re.split(r"(\s+)", text) if kind == "" else [text]:
             if not part:
                 continue
-            if part.isspace() and rows[-1] and col + len(part) >= width:
-                rows.append([])
-                col = len(cont)
-                continue
-            if not part.isspace() and col + len(part) > width and rows[-1] and rows[-1][-1][1].isspace():
-                rows.append([])
-                col = len(cont)
-            rows[-1].append((kind, part))
-            col += len(part)
+            space = part.isspace()
+            if units and units[-1][0] == space:
+                units[-1][1].append((kind, part))
+            else:
+                units.append((space, [(kind, part)]))
+    rows: list[list[tuple[str, str]]] = [[]]
+    col = len(indent)
+    lead = sum(len(t) for _, t in units[0][1]) if units and units[0][0] else 0  # the line's own indentation
+    for space, unit in units:
+        size = sum(len(t) for _, t in unit)
+        has_word = any(not t.isspace() for _, t in rows[-1])
+        if not space and has_word and col + size > width:
+            while rows[-1] and rows[-1][-1][1].isspace():
+                col -= len(rows[-1].pop()[1])
+            rows.append([])
+            col = len(indent) + lead + 4  # continuations sit under the line's start, after a marker
+        if space and not rows[-1] and len(rows) > 1:
+            continue  # a continuation row starts at its marker, not with the gap
+        rows[-1].extend(unit)
+        col += size
     return rows
 
 
@@ -135,11 +145,10 @@ def code(text: str, language: str, width: int, paint: Paint, indent: str = "  ")
                 lines[-1].append((kind, part))
     out = []
     for line in lines:
-        for r, row in enumerate(_code_line(line, width, indent)):
-            if r:  # a continuation drops the break's leading spaces and shows it is one
-                while row and row[0][1].isspace():
-                    row.pop(0)
-            lead = indent if r == 0 else indent + paint("↪", "rule") + "   "
+        rows = _code_line(line, width, indent)
+        own = "".join(t for _, t in rows[0][:1] if t.isspace())
+        for r, row in enumerate(rows):
+            lead = indent if r == 0 else indent + own + paint("↪", "rule") + "   "
             out.append(lead + "".join(paint(t, k) for k, t in row))
     return out
 
