@@ -255,3 +255,12 @@ def test_code_inside_emphasis_is_shown_as_code_without_backticks():
     assert "Is counter += 1 atomic? No." in plain and "`" not in plain
     colored = lesson_view.render(lesson, width=60, color=True)
     assert "\x1b[1;36mcounter\x1b[0m" in colored and "\x1b[3mIs\x1b[0m" in colored
+
+
+@pytest.mark.parametrize("topic", sorted(LESSONS))
+def test_every_lesson_fits_60_and_80_columns(topic):
+    for columns in (60, 80):
+        r = _learn(topic, columns=columns)
+        assert r.exit_code == 0, r.output
+        wide = [line for line in r.stdout.splitlines() if len(line) >= columns]
+        assert not wide, f"{LESSONS[topic].path} at {columns} columns: {wide}"
