@@ -1,30 +1,39 @@
 """Tally weighted events with one thread per batch.
 
-Each worker adds weight(x) for every event x of its batch to a shared total. The result is often too small: find
+The running total lives in a shared store: read_total() returns it, write_total(value) replaces it. Each worker
+looks up weight(x) for every event x of its batch and adds it to the total. The result is often too small: find
 out why, and fix it without giving up the threads.
 """
 
 import threading
 from collections.abc import Callable
 
-total = 0
 
-
-def worker(batch: list[int], weight: Callable[[int], int], start: threading.Barrier) -> None:
-    global total
+def worker(
+    batch: list[int],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+    start: threading.Barrier,
+) -> None:
     start.wait()  # all workers begin together, like requests arriving in a burst
     for x in batch:
-        total += weight(x)
+        write_total(read_total() + weight(x))
 
 
-def tally(batches: list[list[int]], weight: Callable[[int], int]) -> int:
-    """Return the sum of weight(x) over every x of every batch, using one thread per batch."""
-    global total
-    total = 0
+def tally(
+    batches: list[list[int]],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+) -> int:
+    """Add weight(x) of every x of every batch to the shared total, one thread per batch; return the new total."""
     start = threading.Barrier(len(batches))
-    threads = [threading.Thread(target=worker, args=(batch, weight, start)) for batch in batches]
+    threads = [
+        threading.Thread(target=worker, args=(batch, weight, read_total, write_total, start)) for batch in batches
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return total
+    return read_total()

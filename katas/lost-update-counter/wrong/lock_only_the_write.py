@@ -3,26 +3,35 @@
 import threading
 from collections.abc import Callable
 
-total = 0
 _lock = threading.Lock()
 
 
-def worker(batch: list[int], weight: Callable[[int], int], start: threading.Barrier) -> None:
-    global total
+def worker(
+    batch: list[int],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+    start: threading.Barrier,
+) -> None:
     start.wait()
     for x in batch:
-        new_total = total + weight(x)
+        new_total = read_total() + weight(x)
         with _lock:
-            total = new_total
+            write_total(new_total)
 
 
-def tally(batches: list[list[int]], weight: Callable[[int], int]) -> int:
-    global total
-    total = 0
+def tally(
+    batches: list[list[int]],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+) -> int:
     start = threading.Barrier(len(batches))
-    threads = [threading.Thread(target=worker, args=(batch, weight, start)) for batch in batches]
+    threads = [
+        threading.Thread(target=worker, args=(batch, weight, read_total, write_total, start)) for batch in batches
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return total
+    return read_total()

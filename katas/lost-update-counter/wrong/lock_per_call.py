@@ -3,24 +3,32 @@
 import threading
 from collections.abc import Callable
 
-total = 0
 
-
-def worker(batch: list[int], weight: Callable[[int], int], start: threading.Barrier) -> None:
-    global total
+def worker(
+    batch: list[int],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+    start: threading.Barrier,
+) -> None:
     start.wait()
     for x in batch:
         with threading.Lock():
-            total += weight(x)
+            write_total(read_total() + weight(x))
 
 
-def tally(batches: list[list[int]], weight: Callable[[int], int]) -> int:
-    global total
-    total = 0
+def tally(
+    batches: list[list[int]],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+) -> int:
     start = threading.Barrier(len(batches))
-    threads = [threading.Thread(target=worker, args=(batch, weight, start)) for batch in batches]
+    threads = [
+        threading.Thread(target=worker, args=(batch, weight, read_total, write_total, start)) for batch in batches
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return total
+    return read_total()

@@ -1,29 +1,38 @@
-"""Wrong: move the call out of the statement, so `total += w` has no call inside and CPython 3.11-3.13 with the
-GIL never happens to switch threads in the middle of it. Still a read-modify-write without a lock: a
-free-threaded build loses updates here, and so does any interpreter that switches between those instructions."""
+"""Wrong: move the slow lookup out of the update, so that nothing slow sits between reading the total and
+writing it back. The window is shorter, but reading and writing are still two separate steps with no lock: a
+thread that reads between another thread's read and write still erases an update, just less often. (The same
+goes for `total += w` on a plain variable: atomic by luck on CPython with the GIL today, a lost update on a
+free-threaded build.)"""
 
 import threading
 from collections.abc import Callable
 
-total = 0
 
-
-def worker(batch: list[int], weight: Callable[[int], int], start: threading.Barrier) -> None:
-    global total
-    start.wait()  # all workers begin together, like requests arriving in a burst
+def worker(
+    batch: list[int],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+    start: threading.Barrier,
+) -> None:
+    start.wait()
     for x in batch:
         w = weight(x)
-        total += w
+        write_total(read_total() + w)
 
 
-def tally(batches: list[list[int]], weight: Callable[[int], int]) -> int:
-    """Return the sum of weight(x) over every x of every batch, using one thread per batch."""
-    global total
-    total = 0
+def tally(
+    batches: list[list[int]],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+) -> int:
     start = threading.Barrier(len(batches))
-    threads = [threading.Thread(target=worker, args=(batch, weight, start)) for batch in batches]
+    threads = [
+        threading.Thread(target=worker, args=(batch, weight, read_total, write_total, start)) for batch in batches
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return total
+    return read_total()

@@ -1,28 +1,37 @@
-"""Wrong: make the interpreter switch threads so rarely that the race seldom shows. It hides the bug on a GIL
-build only, slows every other thread's reaction time, and does nothing at all on a free-threaded build."""
+"""Wrong: make the interpreter switch threads so rarely that the race seldom shows. A thread that waits for
+the store hands over the GIL whatever the switch interval says, so it hides nothing here; elsewhere it slows
+every other thread's reaction time, and on a free-threaded build it does nothing at all."""
 
 import sys
 import threading
 from collections.abc import Callable
 
-total = 0
 
-
-def worker(batch: list[int], weight: Callable[[int], int], start: threading.Barrier) -> None:
-    global total
+def worker(
+    batch: list[int],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+    start: threading.Barrier,
+) -> None:
     start.wait()
     for x in batch:
-        total += weight(x)
+        write_total(read_total() + weight(x))
 
 
-def tally(batches: list[list[int]], weight: Callable[[int], int]) -> int:
-    global total
-    total = 0
+def tally(
+    batches: list[list[int]],
+    weight: Callable[[int], int],
+    read_total: Callable[[], int],
+    write_total: Callable[[int], None],
+) -> int:
     sys.setswitchinterval(10.0)
     start = threading.Barrier(len(batches))
-    threads = [threading.Thread(target=worker, args=(batch, weight, start)) for batch in batches]
+    threads = [
+        threading.Thread(target=worker, args=(batch, weight, read_total, write_total, start)) for batch in batches
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return total
+    return read_total()
