@@ -26,15 +26,31 @@ def error(message: str, hint: str | None = None) -> None:
 def guard(run: Callable[[], int | None], argv: list[str]) -> int:
     """Run `run`; map what it raises to a one-line message and an ExitStatus (`--traceback` re-raises)."""
     try:
-        return int(run() or 0)
+        code = int(run() or 0)
+        from grader.signals import stopped_code
+
+        # A SIGTERM or SIGHUP that a library turned into its own "interrupted" exit still says 128+N.
+        stopped = stopped_code()
+        return stopped if stopped is not None and code in (1, 130) else code
     except DojoError as e:
         if debug(argv):
             raise
         error(e.message, e.hint)
         return int(e.exit_status)
-    except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted.\n")
-        return int(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt as e:
+        from grader.signals import exit_code
+
+        code = exit_code(e)
+        sys.stderr.write("\nInterrupted.\n" if code == int(ExitStatus.INTERRUPTED) else f"\nStopped ({e}).\n")
+        return code
+    except SystemExit as e:
+        from grader.signals import stopped_code
+
+        # typer (click) reports any interrupt as 130; a SIGTERM or SIGHUP says 128+N.
+        stopped = stopped_code()
+        if stopped is not None and e.code in (1, 130):
+            return stopped
+        raise
     except BrokenPipeError:
         sys.stderr.close()
         return int(ExitStatus.SUCCESS)

@@ -21,6 +21,9 @@ _LIMIT = re.compile(r"^(time_limit_s|memory_limit_mb):\s*([0-9.]+)\s*(#.*)?$", r
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    from grader.signals import install
+
+    install()  # SIGTERM and SIGHUP unwind like Ctrl-C: nothing a grading started survives us
     code = None
     if os.environ.get("DOJO_NO_FAST_LANE", "") in ("", "0"):
         code = _fast_check(argv)
@@ -88,11 +91,14 @@ def _fast_check(argv: list[str]) -> int | None:
         if isinstance(run, runner.Grading):
             run.cancel()
         return None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        from grader.signals import exit_code
+
         if isinstance(run, runner.Grading):
             run.cancel()
-        sys.stderr.write("\nInterrupted.\n")
-        return 130
+        code = exit_code(e)
+        sys.stderr.write("\nInterrupted.\n" if code == 130 else f"\nStopped ({e}).\n")
+        return code
 
 
 def _finish(run, banks: list[Path], slug: str, file: Path, folder: Path, early) -> int | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from grader import privileges, procs, sandbox
 from grader.checks import show_path
-from grader.errors import BankError
+from grader.errors import BankError, DojoError, ExitStatus
 from grader.kata_file import python_problem
 from grader.models import Kata
 from grader.verdict import TestResult, Verdict
@@ -88,8 +88,10 @@ HOST_OUTPUT_BYTES = 1 << 20
 JUDGE_MARGIN_S = 20.0  # the judge's own watchdog ends the run at the kata's limit; this only catches a stuck judge
 
 
-class SetupError(Exception):
+class SetupError(DojoError):
     """The grader cannot set up a run here (the machine's fault, not the learner's): a message and exit 2."""
+
+    exit_status = ExitStatus.USAGE
 
 
 def _reachable_by(path: Path, uid: int) -> Path | None:
@@ -169,12 +171,28 @@ def _prepare(
     }
 
 
+def _remove_shared_memory(uid: int, since: float) -> None:
+    """POSIX shared memory the host's uid made during the run (a killed pool's or SharedMemory's segments live in
+    /dev/shm, outside the run's folder). Only the unprivileged uid's own files, never anyone else's."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        return
+    for entry in shm.iterdir():
+        try:
+            st = entry.lstat()
+            if st.st_uid == uid and st.st_mtime >= since - 1:
+                entry.unlink()
+        except OSError:
+            continue
+
+
 class Grading:
     """One grading run in flight: started by `start()`, turned into a Verdict by `finish()`."""
 
     def __init__(self, kata: Kata, source: bytes, reference: Path, output_bytes: int) -> None:
         self.kata, self.source = kata, source
         self.started = time.monotonic()
+        self.started_wall = time.time()
         self.priv = _with_bank_hidden(privileges.plan_privileges(), kata)
         sandbox.warm_bytecode()
         self.limits = sandbox.Limits(
@@ -250,6 +268,9 @@ class Grading:
 
         try:
             result = self.child.wait(lambda rec: self._note_record(rec, on_record))
+        except BaseException:  # Ctrl-C, SIGTERM, SIGHUP (grader.signals), or our own bug: end everything
+            self.child.cancel()
+            raise
         finally:
             self._cleanup()
         verdict = decide(
@@ -273,6 +294,8 @@ class Grading:
         try:
             if self.host_pid:
                 procs.kill_session(self.host_pid)
+            if self.priv.uid is not None:
+                _remove_shared_memory(self.priv.uid, self.started_wall)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

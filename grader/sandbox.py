@@ -237,9 +237,12 @@ class Child:
         """Kill the run and everything it started (the caller no longer wants a verdict)."""
         if self.done:
             return
-        if procs.alive(self.pid):
+        import contextlib
+
+        with contextlib.suppress(OSError):
             os.killpg(self.pid, signal.SIGKILL)
-        os.wait4(self.pid, 0)
+        with contextlib.suppress(ChildProcessError):
+            os.wait4(self.pid, 0)
         procs.kill_family(self.pid, self.before)
         self._close()
 
