@@ -100,3 +100,35 @@ def test_stats_pictures_fit_narrow_terminals(dojo_in, home, monkeypatch, width):
     assert heat[0].startswith("Mon ") and heat[6].startswith("Sun ")
     assert all(len(line.split()) >= 11 for line in heat)  # 12 weeks (this week may not have reached the day)
     assert any(c in "░▒▓█" for line in heat for c in line[4:])
+
+
+def test_suggested_commands_are_never_split_across_lines(monkeypatch):
+    """A command the learner copies must be one line, even when `python -m grader` has a long path."""
+    import io
+
+    from rich.console import Console
+
+    from grader import invocation
+    from grader.quiz import Summary
+    from grader.ui.summary import After, show_summary, show_topics
+
+    monkeypatch.setattr(
+        invocation, "prefix", lambda: "/a/very/long/path/to/the/project/.venv/bin/python -m grader"
+    )
+    out = io.StringIO()
+    con = Console(file=out, width=40, color_system=None)
+    rows = [{"topic": "gil", "title": "The GIL", "questions": 3, "seen": 0, "accuracy": None}]
+    show_topics(con, rows)
+    assert invocation.command("quiz", "--topic", "gil") in out.getvalue()
+    from quiz_helpers import questions
+
+    from grader.answers import Response
+    from grader.quiz import Outcome, present
+    from grader.ui.session import grade
+
+    wrong = Outcome(present(questions()["fx-true-false"], 1))
+    grade(wrong, Response(value=True))  # `Lock` is not reentrant: wrong
+    show_summary(con, Summary("practice", 1, 1, outcomes=[wrong]), After(due_now=1))
+    text = out.getvalue()
+    for args in (("quiz", "--mistakes"), ("quiz", "--review"), ("next",), ("stats",)):
+        assert invocation.command(*args) in text, args

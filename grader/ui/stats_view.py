@@ -151,4 +151,4 @@ def show_stats(con: Console, st: dict, now: datetime | None = None) -> None:
         tip = f"Start with: {command('quiz')}"
     else:
         tip = f"What to do now: {command('next')}"
-    con.print(Text(tip, style="dim"))
+    con.print(Text(tip, style="dim"), soft_wrap=True)  # a command is never split by a newline

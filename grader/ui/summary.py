@@ -136,7 +136,7 @@ def show_summary(con: Console, s: Summary, after: After = After()) -> None:
     # Long commands (`python -m grader` with a full path) on their own lines, whole, so they can be copied.
     for cmd, what in tips:
         con.print(Text(what[0].upper() + what[1:] + ":", style="dim"))
-        con.print(Text("  " + cmd, style="cyan"), overflow="fold", crop=False)
+        con.print(Text("  " + cmd, style="cyan"), soft_wrap=True)  # one line, however wide: it is copied
 
 
 def plain_summary(out: TextIO, s: Summary, after: After = After()) -> None:
@@ -173,4 +173,5 @@ def show_topics(con: Console, rows: list[dict]) -> None:
     con.print(table)
     example = min(rows, key=lambda r: (r["accuracy"] is not None, r["accuracy"] or 0))["topic"] if rows else None
     if example:
-        con.print(Text(f"\nPractise one: {command('quiz', '--topic', example)}", style="dim"))
+        # soft_wrap: a command is never split by a newline, so a copy of it runs.
+        con.print(Text(f"\nPractise one: {command('quiz', '--topic', example)}", style="dim"), soft_wrap=True)
