@@ -293,6 +293,7 @@ class Summary:
             "missed": [
                 {
                     "id": o.question.id,
+                    "first_words": first_words(o.question, 60),
                     "topic": o.question.topic,
                     "answered": o.graded is not None,
                     "score": round(o.graded.score, 3) if o.graded else 0.0,
