@@ -1,154 +1,223 @@
 """Grades fix-blocking-call: correct results in order, a responsive event loop, and a sensible total time.
 
-`submission.blocking_fetch` is replaced by an instrumented copy that sleeps like the real one (a different
-delay per id, so the order of completion differs from the order of the ids) and records which thread called
-it and from where. The ids are drawn at random in each run.
+The submission runs in its own process (the host). Its `blocking_fetch` is replaced there by a stand-in that calls
+this test's service: the service sleeps like the real client (a different delay per id, so the order of completion
+differs from the order of the ids), answers with a fresh token per call (so records cannot be made up), and sees
+with its own clock when each call starts and ends. The event loop's responsiveness is a heartbeat probe timed from
+here: the test pings a task on the submission's loop every 10 ms, and a blocked loop answers late. The loop's own
+lag, measured in the host, only names the blocking line (or fails: it can never pass a submission).
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import random
-import sys
+import secrets
 import threading
-from time import sleep  # bound before the submission is imported
+import time
 
-import pytest
 import submission
+from judge_heartbeat import Heartbeat
 
 from grader import katakit
 
 ref = katakit.reference()
+_perf_counter = time.perf_counter
 
-LAG_LIMIT = 0.1  # seconds; a blocked loop shows gaps of hundreds of ms, a free one a few ms
+LAG_LIMIT = (
+    0.1  # seconds; a blocked loop answers after hundreds of ms (at least one 0.14 s call), a free one in ~1 ms
+)
 TOTAL_RATIO = 2.0  # the whole fetch may take at most this multiple of the reference's time, measured alongside
 FIRST_DELAY = 0.22  # the first id is the slowest, so finishing order never matches the order of the ids
 OTHER_DELAYS = [0.14, 0.16, 0.18, 0.20]
 
 
 class Service:
-    """An instrumented `blocking_fetch`: sleeps like the real one and records where each call ran."""
+    """The slow client behind `blocking_fetch`, run by the test: sleeps, answers with a fresh token, and keeps
+    when each call started and ended (the judge's own clock)."""
 
     def __init__(self, ids: list[int]) -> None:
         rest = OTHER_DELAYS[:]
         random.shuffle(rest)
         self.delays = dict(zip(ids, [FIRST_DELAY, *rest], strict=True))
-        self.calls: list[int] = []
-        self.on_loop: list[str] = []  # where blocking_fetch was called from on the event loop's thread
-        self.loop_thread: int | None = None
+        self.tokens = {i: secrets.token_hex(6) for i in ids}
+        self.calls: list[list] = []  # [item_id, start, end] per call, recorded as it starts (end: inf until done)
+        self._lock = threading.Lock()
 
-        def blocking_fetch(item_id: int) -> dict:  # named like the real one, so reports read naturally
-            self.calls.append(item_id)
-            if threading.get_ident() == self.loop_thread:
-                self.on_loop.append(_caller_in_submission(sys._getframe(1)))
-            sleep(self.delays.get(item_id, 0.2))
-            return {"id": item_id, "name": f"item-{item_id}"}
-
-        self.blocking_fetch = blocking_fetch
+    def blocking_fetch(self, item_id: object) -> dict:
+        call = [item_id, _perf_counter(), float("inf")]
+        with self._lock:
+            self.calls.append(call)
+        time.sleep(self.delays.get(item_id, 0.2))
+        call[2] = _perf_counter()
+        return {
+            "id": item_id,
+            "name": f"item-{item_id}",
+            "token": self.tokens.get(item_id) or secrets.token_hex(6),
+        }
 
     def expected(self, ids: list[int]) -> list[dict]:
-        return [{"id": i, "name": f"item-{i}"} for i in ids]
+        return [{"id": i, "name": f"item-{i}", "token": self.tokens[i]} for i in ids]
+
+    def called(self) -> list[object]:
+        return [c[0] for c in self.calls]
+
+    def most_in_flight(self) -> int:
+        """The largest number of calls the service was serving at the same moment."""
+        edges = sorted([(s, 1) for _, s, _ in self.calls] + [(e, -1) for _, _, e in self.calls])
+        now = most = 0
+        for _, step in edges:
+            now += step
+            most = max(most, now)
+        return most
 
 
-def _caller_in_submission(frame) -> str:
-    while frame is not None:
-        if frame.f_code.co_filename.endswith("submission.py"):
-            return f"submission.py:{frame.f_lineno} in {frame.f_code.co_name}()"
-        frame = frame.f_back
-    return "a call outside submission.py"
-
-
-@pytest.fixture
-def ids() -> list[int]:
+def _fresh_ids() -> list[int]:
     return random.sample(range(100, 10_000), 5)
 
 
-@pytest.fixture
-def service(ids: list[int], monkeypatch: pytest.MonkeyPatch) -> Service:
-    assert hasattr(submission, "blocking_fetch"), "keep the module-level function blocking_fetch(item_id)"
-    svc = Service(ids)
-    monkeypatch.setattr(submission, "blocking_fetch", svc.blocking_fetch)
-    monkeypatch.setattr(ref, "blocking_fetch", svc.blocking_fetch)
-    return svc
-
-
-def _run(coro_fn, svc: Service):
-    async def main():
-        svc.loop_thread = threading.get_ident()
-        return await coro_fn()
-
-    return asyncio.run(main())
-
-
-def test_fetch_all_is_a_coroutine_function() -> None:
-    assert inspect.iscoroutinefunction(submission.fetch_all), (
+def _require_async_fetch_all() -> None:
+    assert "blocking_fetch" in dir(submission), "keep the module-level function blocking_fetch(item_id)"
+    kind = getattr(submission.fetch_all, "_kind", None)
+    assert kind == "coroutinefunction", (
         "fetch_all must stay an `async def` function: callers await it from their own event loop"
     )
 
 
-def test_results_in_order(ids: list[int], service: Service) -> None:
-    results = _run(lambda: submission.fetch_all(ids), service)
-    assert sorted(service.calls) == sorted(ids), (
-        f"blocking_fetch should be called once per id; it was called for {service.calls} (ids: {ids}). Call "
-        "submission.blocking_fetch itself (the tests instrument it), once for each id"
+def _install(ids: list[int]) -> Service:
+    """A fresh service for these ids, installed as the submission's blocking_fetch (in its process)."""
+    svc = Service(ids)
+    katakit.driver().install(svc.blocking_fetch)
+    return svc
+
+
+def test_fetch_all_is_a_coroutine_function() -> None:
+    _require_async_fetch_all()
+
+
+def _check_records(results: object, service: Service, ids: list[int]) -> None:
+    """One call per id, and exactly the records the service returned, in the order of the ids."""
+    assert sorted(map(str, service.called())) == sorted(map(str, ids)), (
+        f"blocking_fetch should be called once per id; the service saw calls for {service.called()} (ids: {ids}). "
+        "Call the module-level blocking_fetch itself (the tests replace it), once for each id"
     )
     assert isinstance(results, list), f"fetch_all should return a list, got {type(results).__name__}"
-    assert results == service.expected(ids), (
-        f"the records must come back in the order of the ids {ids}; got ids "
-        f"{[r.get('id') if isinstance(r, dict) else r for r in results]}. The calls finish in a different order "
-        "than they start: collect results by position (asyncio.gather keeps it), not by completion"
+    got_ids = [r.get("id") if isinstance(r, dict) else r for r in results]
+    expected = service.expected(ids)
+    assert got_ids != ids or results == expected, (
+        "the ids are in the right order, but the records are not the ones blocking_fetch returned (each carries "
+        "a fresh token from the service): return each record exactly as blocking_fetch gave it"
+    )
+    assert results == expected, (
+        f"the records must come back in the order of the ids {ids}; got ids {got_ids}. The calls finish in a "
+        "different order than they start: collect results by position (asyncio.gather keeps it), not by completion"
     )
 
 
-def test_event_loop_stays_responsive(ids: list[int], service: Service) -> None:
-    async def fetch_under_watch():
-        async with katakit.LoopLag() as lag:
-            await submission.fetch_all(ids)
-        return lag
+def test_results_in_order() -> None:
+    _require_async_fetch_all()
+    ids = _fresh_ids()
+    service = _install(ids)
+    _check_records(asyncio.run(submission.fetch_all(ids)), service, ids)
 
-    lag = _run(fetch_under_watch, service)
-    where = lag.blocker or (service.on_loop[0] if service.on_loop else None)
-    if lag.max_gap > LAG_LIMIT and where:
-        katakit.note(f"the event loop was blocked at {where}")
+
+async def _fetch_under_watch(ids: list[int]) -> tuple[Heartbeat, object, dict]:
+    drv = katakit.driver()
+    await drv.aio.watch_start()
+    try:
+        async with Heartbeat(drv.aio.echo) as beat:
+            results = await submission.fetch_all(ids)
+    finally:
+        report = await drv.aio.watch_stop()
+    return beat, results, report if isinstance(report, dict) else {}
+
+
+def test_event_loop_stays_responsive() -> None:
+    _require_async_fetch_all()
+    ids = _fresh_ids()
+    service = _install(ids)
+    beat, results, host = asyncio.run(_fetch_under_watch(ids))
+    assert not beat.wrong, (
+        f"the test's heartbeat was answered with {beat.wrong[0]!r} instead of the number it sent"
+    )
+
+    host_gap = host.get("max_gap") if isinstance(host.get("max_gap"), float) else 0.0
+    blocker = host.get("blocker") if isinstance(host.get("blocker"), str) else None
+    where = f" It was blocked at {blocker}." if blocker else ""
+    if blocker and max(beat.worst, host_gap) > LAG_LIMIT:
+        katakit.note(f"the event loop was blocked at {blocker}")
+    overlap = service.most_in_flight()
+    seen = (
+        f" The service saw the calls one after another (never more than {overlap} at a time)."
+        if overlap < len(ids)
+        else ""
+    )
+    advice = (
+        " A blocking call inside a coroutine freezes every task on the loop until it returns (`async def` does not "
+        "change that), and so does waiting for a thread's result synchronously: run the call in a worker thread "
+        "and await the result"
+    )
     try:
         katakit.check_max(
             "loop lag",
-            lag.max_gap,
+            beat.worst,
             threshold=LAG_LIMIT,
-            what="longest time the event loop could not run a 10 ms heartbeat task",
+            what="slowest answer of your event loop to the test's pings, sent every 10 ms while fetch_all ran",
         )
     except katakit.TooSlow as e:
-        blocked = f" It was blocked at {where}." if where else ""
+        raise katakit.TooSlow(f"{e}.{where}{seen}{advice}") from None
+    # The loop's own heartbeat, measured in your process, can only fail a submission, never pass one.
+    if host_gap > LAG_LIMIT:
         raise katakit.TooSlow(
-            f"{e}.{blocked} A blocking call inside a coroutine freezes every task on the loop until it returns "
-            "(`async def` does not change that): run it in a worker thread and await the result"
-        ) from None
+            f"loop lag: your event loop's own heartbeat stalled for {host_gap * 1000:.0f} ms while fetch_all ran "
+            f"(the limit is {LAG_LIMIT * 1000:.0f} ms).{where}{advice}"
+        )
+    _check_records(results, service, ids)  # a free loop counts only with the real records
 
 
-def test_total_time_against_reference(ids: list[int], service: Service) -> None:
-    def measure(fn) -> float:
-        return katakit.timed(lambda: _run(lambda: fn(ids), service))[0]
+async def _timed(coro) -> tuple[float, object]:
+    start = _perf_counter()
+    result = await coro
+    return _perf_counter() - start, result
 
-    base = measure(ref.fetch_all)
-    took = measure(submission.fetch_all)
+
+def _measure_reference() -> float:
+    ids = _fresh_ids()
+    service = Service(ids)
+    ref.blocking_fetch = service.blocking_fetch  # the reference runs here, in the judge, on the same service
+    return asyncio.run(_timed(ref.fetch_all(ids)))[0]
+
+
+def _measure_submission() -> tuple[float, Service]:
+    ids = _fresh_ids()
+    service = _install(ids)
+    took, results = asyncio.run(_timed(submission.fetch_all(ids)))
+    _check_records(results, service, ids)
+    return took, service
+
+
+def test_total_time_against_reference() -> None:
+    _require_async_fetch_all()
+    base = _measure_reference()
+    took, service = _measure_submission()
     if TOTAL_RATIO * base < took < 3.5 * base:
         # Near the limit: measure once more before judging, so a verdict never hangs on one slow wake-up.
         # (Calls awaited one after another take about 4x the reference here: no need to ask twice.)
-        base2 = measure(ref.fetch_all)
-        took2 = measure(submission.fetch_all)
+        base2 = _measure_reference()
+        took2, service2 = _measure_submission()
         if took2 / base2 < took / base:
-            base, took = base2, took2
+            base, took, service = base2, took2, service2
     try:
         katakit.check_max(
             "total time",
             took,
             baseline=base,
             threshold=TOTAL_RATIO * base,
-            what=f"time to fetch {len(ids)} ids (limit: {TOTAL_RATIO:g}x the reference's time)",
+            what="time to fetch 5 ids (limit: 2x the reference's time)",
         )
     except katakit.TooSlow as e:
+        overlap = service.most_in_flight()
         raise katakit.TooSlow(
-            f"{e}. Calls awaited one after another add their delays up: start them all, then wait for all "
-            "of them (asyncio.gather)"
+            f"{e}. The service saw at most {overlap} call(s) at a time. Calls awaited one after another add their "
+            "delays up: start them all, then wait for all of them (asyncio.gather)"
         ) from None
