@@ -132,3 +132,23 @@ def test_suggested_commands_are_never_split_across_lines(monkeypatch):
     text = out.getvalue()
     for args in (("quiz", "--mistakes"), ("quiz", "--review"), ("next",), ("stats",)):
         assert invocation.command(*args) in text, args
+
+
+def test_topics_at_60_columns_wrap_titles_between_words(dojo_in, monkeypatch):  # noqa: F811
+    """Issue 10, point 8 (the quiz side): at 60 columns `topics` showed "Cho... a con..."."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("DOJO_NO_BUILTIN", "")
+    monkeypatch.setenv("DOJO_BANK", "")
+    out = dojo_in("topics").stdout
+    assert "…" not in out and "..." not in out
+    assert max(len(line.rstrip()) for line in out.splitlines() if "dojo" not in line) <= 60
+    import re
+
+    from grader.bank import load_bank
+    from grader.paths import builtin_bank
+
+    tokens = set(out.split())
+    for topic in load_bank([builtin_bank()]).topics:
+        for word in topic.title.split():
+            assert word in tokens, (word, topic.title)  # whole, never cut or split across lines
+    assert re.search(r"^ choosing ", out, re.MULTILINE)
