@@ -190,3 +190,17 @@ def test_ctrl_c_ends_the_round_with_a_card_of_what_was_answered(dojo_env) -> Non
     finally:
         child.close(force=True)
     assert child.exitstatus == 130
+
+
+def test_plain_mode_reads_both_parts_from_one_pipe(dojo, dojo_env) -> None:
+    """Answers and the kata's Enter come from one stream: the kata part must see the lines the quiz read ahead."""
+    env = {"DOJO_NO_BUILTIN": "1", "DOJO_BANK": os.pathsep.join([str(QUIZ_BANK), str(KATAS)])}
+    answers = "to_thread\n1\n1\n1,2\n1\n2\nthreads overlap their waits\n3\n\ns\n"
+    r = dojo("interview", "--minutes", "5", "--kata", "fx-failed", "--seed", "3", input=answers, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "FAILED  fx-failed" in r.stdout  # the empty line graded the starter
+    assert "Kata failed (1 check)" in r.stdout and "Scorecard saved to" in r.stdout
+    from grader.progress import Store
+
+    with Store.open(Path(dojo_env["DOJO_HOME"]) / "progress.sqlite3") as store:
+        assert store.totals()[0] == 7

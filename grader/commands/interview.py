@@ -51,6 +51,7 @@ def interview(
     from grader import paths
     from grader import quiz as engine
     from grader.progress import Store
+    from grader.ui.plain import LineReader
 
     paths.check_home()
     bank = state(ctx).bank()
@@ -72,11 +73,12 @@ def interview(
         started = time.monotonic()
         deadline = started + rnd.total_s
         _intro(con, rnd)
-        summary = _questions(rnd, store, interactive, session=os.urandom(8).hex())
+        reader = LineReader()  # one reader for both parts: a second one would miss lines the first read ahead
+        summary = _questions(rnd, store, interactive, reader, session=os.urandom(8).hex())
         result = None  # a kata never reached says nothing about its topics
         if rnd.kata is not None and summary.ended in ("completed", "time_up"):
             result = core.KataResult(rnd.kata.slug, rnd.kata.title, rnd.kata.topics)
-            _kata_part(con, bank.katas, rnd, result, deadline, store)
+            _kata_part(con, bank.katas, rnd, result, deadline, store, reader)
         card = core.score(summary, result, elapsed_s=time.monotonic() - started, minutes=minutes)
         if summary.ended in ("interrupted", "end_of_input"):
             card.ended = summary.ended
@@ -123,7 +125,7 @@ def _intro(con: Console, rnd: Round) -> None:
     con.print()
 
 
-def _questions(rnd: Round, store, interactive: bool, *, session: str) -> Summary:
+def _questions(rnd: Round, store, interactive: bool, reader, *, session: str) -> Summary:
     from grader import quiz as engine
     from grader.quiz import Summary
     from grader.ui import session as loop
@@ -135,7 +137,7 @@ def _questions(rnd: Round, store, interactive: bool, *, session: str) -> Summary
     if not interactive:
         from grader.ui import plain
 
-        return loop.run(plan, _NoIntro(plain.PlainIO(sys.stdout, plain.LineReader(), exam=True)), record)
+        return loop.run(plan, _NoIntro(plain.PlainIO(sys.stdout, reader, exam=True)), record)
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.output import create_output
 
@@ -159,7 +161,7 @@ class _NoIntro:
         return getattr(self._io, name)
 
 
-def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: float, store) -> None:
+def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: float, store, reader) -> None:
     """Start the kata in the workspace; the learner edits it in their editor and presses Enter to grade it (as
     often as they like), or s to skip. When the time is up it is graded one last time."""
     from rich.text import Text
@@ -168,7 +170,6 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
     from grader.commands.kata import localize_prompt
     from grader.quiz import TimeUp
     from grader.ui import display
-    from grader.ui.plain import LineReader
 
     k = rnd.kata
     assert k is not None
@@ -179,7 +180,6 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
     con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), document=True))
     con.print()
     con.print(Text.assemble(("Your file: ", "bold"), str(path)), soft_wrap=True)
-    reader = LineReader()
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
