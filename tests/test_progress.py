@@ -204,12 +204,14 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(path):
 
 
 def test_check_writable_names_the_problem_and_never_says_move_it_away(tmp_path, monkeypatch):
-    import tempfile
+    real_open = os.open
 
-    def denied(*a, **k):
-        raise PermissionError(13, "Permission denied")
+    def denied(path, *a, **k):
+        if ".dojo-write-check-" in str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *a, **k)
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(os, "open", denied)
     monkeypatch.setenv("DOJO_HOME", str(tmp_path))
     with pytest.raises(HomeError) as e:
         check_writable(tmp_path)
