@@ -244,7 +244,9 @@ def test_code_is_highlighted_and_long_lines_break_between_tokens():
     plain = lesson_view.render(lesson, width=40, color=False).splitlines()
     assert all(len(line) <= 40 for line in plain), plain
     broken = [line for line in plain if "argument" in line or "some_function" in line]
-    assert len(broken) >= 2 and "↪" in broken[1]
+    assert len(broken) >= 2
+    indent = [len(line) - len(line.lstrip()) for line in broken]
+    assert indent[1] > indent[0], "the rest of a broken line is indented as a continuation"
     words = re.findall(r"\w+", " ".join(broken))
     assert {"some_function", "first_argument", "second_argument", "third_argument"} <= set(words)
 

@@ -1,8 +1,8 @@
 """A lesson as terminal text: prose wrapped at the width between words, headings styled, Python highlighted.
 
-Built on the quiz's bare-ANSI pieces (grader.ui.markdown for the blocks, grader.ui.ansi for word wrap and colours,
-grader.ui.highlight for tokens), so lessons and questions look alike. Code is never wrapped inside a token: a line
-too long for the terminal breaks at a space between tokens and goes on, further indented, on the next line.
+Built on the quiz's bare-ANSI pieces, so lessons, questions and kata screens look alike: grader.ui.markdown reads
+the blocks (as a document: bullets keep their indented continuation lines), grader.ui.ansi lays out code (a long
+line breaks between tokens, its rest indented) and gives the colours. Prose uses the word wrap below.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ import re
 
 from grader.lessons import Lesson, Section
 from grader.ui import markdown
-from grader.ui.ansi import SGR
-from grader.ui.highlight import segments
+from grader.ui.ansi import SGR, code_lines
 
 STYLES = {**SGR, "title": "1;4", "heading": "1;34", "anchor": "2", "bullet": "36", "rule": "2"}
 _BULLET = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
-_FENCE = re.compile(r"^\s*```")
 _WORDS = re.compile(r"(\s+)")
 MIN_WIDTH = 30  # narrower than this, wrapping helps no one: render as if 30 wide
 
@@ -28,27 +26,6 @@ class Paint:
     def __call__(self, text: str, style: str) -> str:
         code = STYLES.get(style)
         return f"\x1b[{code}m{text}\x1b[0m" if self.color and code and text else text
-
-
-def join_bullets(text: str) -> str:
-    """Indented continuation lines of a bullet belong to it (grader.ui.markdown keeps bullets one line each)."""
-    out: list[str] = []
-    in_bullet = in_code = False
-    for line in text.splitlines():
-        if _FENCE.match(line):
-            in_code, in_bullet = not in_code, False
-            out.append(line)
-        elif in_code:
-            out.append(line)
-        elif _BULLET.match(line):
-            in_bullet = True
-            out.append(line.rstrip())
-        elif in_bullet and line.startswith((" ", "\t")) and line.strip():
-            out[-1] += " " + line.strip()
-        else:
-            in_bullet = False
-            out.append(line)
-    return "\n".join(out)
 
 
 def wrap(spans: list[markdown.Span], width: int) -> list[list[markdown.Span]]:
@@ -100,57 +77,10 @@ def _bullet(spans: list[markdown.Span], width: int, paint: Paint) -> list[str]:
     return lines
 
 
-def _code_line(pieces: list[tuple[str, str]], width: int, indent: str) -> list[list[tuple[str, str]]]:
-    """Split one line of (kind, text) tokens to fit `width`, only at whitespace between tokens: tokens not
-    separated by a space (`get("/x")`) stay together, like a word in prose. A unit wider than the line stays
-    whole and overflows rather than being cut."""
-    units: list[tuple[bool, list[tuple[str, str]]]] = []  # (is whitespace, pieces)
-    for kind, text in pieces:
-        # Whitespace inside an unstyled piece is a gap between tokens; a styled piece (string, comment) is one.
-        for part in re.split(r"(\s+)", text) if kind == "" else [text]:
-            if not part:
-                continue
-            space = part.isspace()
-            if units and units[-1][0] == space:
-                units[-1][1].append((kind, part))
-            else:
-                units.append((space, [(kind, part)]))
-    rows: list[list[tuple[str, str]]] = [[]]
-    col = len(indent)
-    lead = sum(len(t) for _, t in units[0][1]) if units and units[0][0] else 0  # the line's own indentation
-    for space, unit in units:
-        size = sum(len(t) for _, t in unit)
-        has_word = any(not t.isspace() for _, t in rows[-1])
-        if not space and has_word and col + size > width:
-            while rows[-1] and rows[-1][-1][1].isspace():
-                col -= len(rows[-1].pop()[1])
-            rows.append([])
-            col = len(indent) + lead + 4  # continuations sit under the line's start, after a marker
-        if space and not rows[-1] and len(rows) > 1:
-            continue  # a continuation row starts at its marker, not with the gap
-        rows[-1].extend(unit)
-        col += size
-    return rows
-
-
 def code(text: str, language: str, width: int, paint: Paint, indent: str = "  ") -> list[str]:
-    text = text.rstrip("\n")
-    pieces = segments(text) if markdown.is_python(language) else [("", text)]
-    lines: list[list[tuple[str, str]]] = [[]]
-    for kind, piece in pieces:
-        for i, part in enumerate(piece.split("\n")):
-            if i:
-                lines.append([])
-            if part:
-                lines[-1].append((kind, part))
-    out = []
-    for line in lines:
-        rows = _code_line(line, width, indent)
-        own = "".join(t for _, t in rows[0][:1] if t.isspace())
-        for r, row in enumerate(rows):
-            lead = indent if r == 0 else indent + own + paint("↪", "rule") + "   "
-            out.append(lead + "".join(paint(t, k) for k, t in row))
-    return out
+    return [
+        indent + "".join(paint(t, k) for k, t in line) for line in code_lines(text, language, width - len(indent))
+    ]
 
 
 def nested(spans: list[markdown.Span]) -> list[markdown.Span]:
@@ -167,8 +97,10 @@ def nested(spans: list[markdown.Span]) -> list[markdown.Span]:
 
 def body(text: str, width: int, paint: Paint) -> list[str]:
     out: list[str] = []
-    for block in markdown.blocks(join_bullets(text)):
-        if block[0] == "para":
+    for block in markdown.blocks(text, document=True):
+        if block[0] == "heading":  # a `# ` line inside a section: styled like a section heading
+            out += [paint("".join(t for _, t in row), "heading") for row in wrap(block[1], width)]
+        elif block[0] == "para":
             out += _prose(nested(block[1]), width, paint, " ", " ")
         elif block[0] == "bullet":
             out += _bullet(nested(block[1]), width, paint)
