@@ -82,10 +82,11 @@ def with_commands(console: Console, label: str, text: str) -> None:
         return
     prose = text
     for i, m in enumerate(reversed(commands)):
-        named = i == len(commands) - 1 and not text[: m.start()].rstrip().endswith(":")
+        named = i == len(commands) - 1 and not text[: m.start()].rstrip().endswith((":", "?"))
         word = " the commands below" if len(commands) > 1 else " the command below"
         prose = prose[: m.start()] + (word if named else "") + prose[m.end() :]
-    console.print(Text.assemble((label, "bold"), " ".join(prose.split()).rstrip(".:") + ":"))
+    prose = " ".join(prose.split())
+    console.print(Text.assemble((label, "bold"), prose if prose.endswith("?") else prose.rstrip(".:") + ":"))
     for m in commands:
         console.print(Text("  " + m.group(1)), soft_wrap=True)
 
