@@ -42,8 +42,11 @@ def interview(
         bool, typer.Option("--plain", help="Plain text, one answer per line (automatic when stdin is not a TTY).")
     ] = False,
 ) -> None:
-    """A mock screening round: timed questions across topics, one to explain, one kata in your editor, then a
-    scorecard per topic with what to review."""
+    """A mock screening round: timed questions, one to explain, one kata, then a scorecard per topic.
+
+    About 40% of the time goes to the questions, the rest to the kata: edit it in your editor, Enter grades it.
+
+    The scorecard says what was strong, what to review and the commands to do it; it is saved to progress."""
     import os
     import random
 
