@@ -370,3 +370,25 @@ def test_show_keeps_bullets_hanging_and_code_whole_at_60_columns(dojo, tmp_path)
     assert lines[start + 1].startswith("  ") and "exact" in " ".join(lines[start : start + 4])
     for name in ("asyncio", "gather", "fetch_one", "url_number_one", "return_exceptions"):
         assert re.search(rf"(?<!\w){name}(?!\w)", out), f"{name} was split"
+
+
+@pytest.mark.parametrize("verdict", ["passed", "failed", "too_slow", "timeout"])
+def test_next_steps_keep_each_command_whole_on_a_narrow_terminal(verdict) -> None:
+    import io
+
+    from rich.console import Console
+
+    from grader.ui.kata_report import with_commands
+    from grader.verdict import NEXT_STEP
+
+    slug = "timeouts-and-cancellation"
+    loc_cmd = invocation.command("kata", "hint", slug)
+    text = re.sub(r"`dojo ([^`]*)`", lambda m: f"`{invocation.command(*m.group(1).split())}`", NEXT_STEP[verdict])
+    text = text.format(slug=slug)
+    out = io.StringIO()
+    with_commands(Console(file=out, width=60, no_color=True), "Next: ", text)
+    lines = out.getvalue().splitlines()
+    for cmd in re.findall(r"`([^`]+)`", text):
+        assert f"  {cmd}" in lines, out.getvalue()  # whole, on its own line
+    assert "`" not in out.getvalue() or len(text) + 6 <= 60
+    assert loc_cmd not in lines[0]

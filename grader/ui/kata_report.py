@@ -84,6 +84,8 @@ def with_commands(console: Console, label: str, text: str) -> None:
     for i, m in enumerate(reversed(commands)):
         named = i == len(commands) - 1 and not text[: m.start()].rstrip().endswith((":", "?"))
         word = " the commands below" if len(commands) > 1 else " the command below"
+        if text[: m.start()].rstrip().endswith((".", "!")) or not text[: m.start()].strip():
+            word = " T" + word[2:]  # it starts a sentence
         prose = prose[: m.start()] + (word if named else "") + prose[m.end() :]
     prose = " ".join(prose.split())
     console.print(Text.assemble((label, "bold"), prose if prose.endswith("?") else prose.rstrip(".:") + ":"))
