@@ -70,9 +70,12 @@ def run(plan: Plan, io: QuizIO, record: Callable[[Outcome], None], clock=time.mo
         summary.ended = "time_up"
         rest = [Outcome(p) for p in plan.items[len(summary.outcomes) :]]
         summary.outcomes += rest
-        for o in rest:
-            record(o)  # the summary says they count as wrong: so do --mistakes, stats and the reviews
-        io.show_time_up(len(rest))
+        try:
+            for o in rest:
+                record(o)  # the summary says they count as wrong: so do --mistakes, stats and the reviews
+            io.show_time_up(len(rest))
+        except KeyboardInterrupt:  # still a summary, and exit 130, as anywhere else in the session
+            summary.ended = "interrupted"
     except EOFError:
         summary.ended = "end_of_input"
     except KeyboardInterrupt:
