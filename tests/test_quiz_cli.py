@@ -170,6 +170,8 @@ def test_stats_due_now_is_what_review_offers_and_each_answer_says_when_it_return
     assert "comes back for review in 2 days" in r.stdout or "comes back for review tomorrow" in r.stdout
     st = _stats(dojo_in)
     assert st["due_now"] == 0 and st["due_later_today"] >= 1 and st["next_review_at"]
+    assert len(st["forecast"]) == 7 and sum(d["due"] for d in st["forecast"]) == 4  # every card, this week
+    assert 78 <= len(st["activity"]) <= 84 and st["activity"][-1]["count"] == 4  # 12 weeks, ending today
     assert "quiz --review" not in r.stdout.partition("Next:")[2]  # nothing is due: not suggested
     human = dojo_in("stats").stdout
     assert "0 due now" in human and "later today" in human and "next in 10 min" in human
