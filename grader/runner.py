@@ -177,10 +177,20 @@ def _remove_shared_memory(uid: int, since: float) -> None:
     shm = Path("/dev/shm")
     if not shm.is_dir():
         return
+    # Every check runs its host as the same uid: a segment some live process still maps belongs to a check still
+    # running (ours is dead by now), and removing it would break that check's pool (its workers cannot open it).
+    # Matched by inode: glibc maps a semaphore under a temporary name before linking it to its real one.
+    in_use = set()
+    for maps in Path("/proc").glob("[0-9]*/maps"):
+        try:
+            with maps.open() as lines:
+                in_use.update(int(ln.split()[4]) for ln in lines if "/dev/shm/" in ln)
+        except (OSError, ValueError, IndexError):
+            continue
     for entry in shm.iterdir():
         try:
             st = entry.lstat()
-            if st.st_uid == uid and st.st_mtime >= since - 1:
+            if st.st_uid == uid and st.st_mtime >= since - 1 and st.st_ino not in in_use:
                 entry.unlink()
         except OSError:
             continue
