@@ -57,6 +57,9 @@ class HostProcess:
             "HOME": plan.tmpdir,
             "TMPDIR": plan.tmpdir,
             "PYTHONUNBUFFERED": "1",
+            # glibc reserves a 64 MiB malloc arena per thread (up to 8 per core), which RLIMIT_AS counts: under a
+            # 1 GiB limit only ~14 threads could start. Two arenas keep ~100 threads possible, as learners expect.
+            "MALLOC_ARENA_MAX": "2",
             "DOJO_HOST_FD": str(child.fileno()),
             "DOJO_DIAG_FD": str(diag_w),
         }
