@@ -1,12 +1,18 @@
-"""Grading for cache-race: a burst of 16 threads asks for the same few keys at the same moment.
+"""Grading for cache-race: bursts of 16 clients ask for the same few keys at the same moment.
 
-compute() is supplied by the test. It sleeps 50 ms (standing in for a query or a remote call, which releases the
-GIL) and counts, under its own lock, how often each key was computed and how many different keys were being
-computed at the same moment. Those counts are structural facts, not wall-clock timings, so the verdict does
-not depend on how busy the machine is.
+compute() is the judge's own function. In your process each call is a round trip to the judge, which sleeps 50 ms
+(standing in for a query; the calling thread waits with the GIL released, like real I/O) and counts, in the judge,
+how often each key was computed and how many different keys were being computed at the same moment. Each value
+holds a random token drawn by the judge for that key, so a value cannot be made up without computing it.
+
+The clients are the judge's too: each `get` is a request from the judge that your process runs on a thread of its
+own (host_driver.call_in_thread), so the judge itself times every request and checks every value it gets back.
+Counts, not stopwatch times, decide the verdict, so a busy machine cannot change it.
 """
 
+import asyncio
 import random
+import secrets
 import threading
 import time
 from collections import Counter
@@ -15,78 +21,89 @@ from typing import Any
 
 import submission
 
-THREADS = 16
+from grader import katakit
+
+CLIENTS = 16
+KEYS = 6
 COMPUTE_S = 0.05
-JOIN_TIMEOUT_S = 20.0
+STUCK_S = 8.0  # a request still unanswered after this long (a burst takes well under a second): a deadlock
 
 
 class Compute:
-    """The expensive function: records calls per key and the peak number of different keys in flight."""
+    """The expensive function, in the judge: calls per key and the peak number of different keys in flight."""
 
-    def __init__(self, salt: int) -> None:
-        self.salt = salt
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
         self.calls: Counter[Hashable] = Counter()
         self.active: Counter[Hashable] = Counter()
         self.peak_keys = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the judge serves calls on several threads
 
-    def value(self, key: Hashable) -> tuple[str, Hashable, int]:
-        return ("value", key, self.salt)
+    def value(self, key: str) -> str:
+        return f"{key}={self.tokens[key]}"
 
-    def __call__(self, key: Hashable) -> tuple[str, Hashable, int]:
+    def compute(self, key: Hashable) -> str:
         with self._lock:
             self.calls[key] += 1
             self.active[key] += 1
             self.peak_keys = max(self.peak_keys, sum(1 for n in self.active.values() if n))
-        time.sleep(COMPUTE_S)
-        with self._lock:
-            self.active[key] -= 1
-        return self.value(key)
+        try:
+            time.sleep(COMPUTE_S)
+            if key not in self.tokens:
+                raise KeyError(f"compute({key!r}): no client asked for that key")
+            return self.value(key)
+        finally:
+            with self._lock:
+                self.active[key] -= 1
 
 
-def _keys(rng: random.Random, n: int) -> list[str]:
-    return [f"user-{k}" for k in rng.sample(range(10_000, 100_000), n)]
+def _keys(rng: random.Random, compute: Compute, n: int) -> list[str]:
+    keys = [f"user-{k}" for k in rng.sample(range(10_000, 100_000), n)]
+    for key in keys:
+        compute.tokens[key] = secrets.token_hex(8)
+    return keys
 
 
 def _burst(memo: Any, keys: list[str]) -> list[list[tuple[str, Any]]]:
-    """THREADS clients, released together; client i asks for every key, starting at key i (mod len(keys))."""
-    start = threading.Barrier(THREADS)
-    results: list[list[tuple[str, Any]]] = [[] for _ in range(THREADS)]
-    errors: list[str] = []
+    """CLIENTS clients start together; client i asks for every key in turn, starting at key i (mod len(keys))."""
+    get = katakit.driver().aio.call_in_thread
 
-    def client(i: int) -> None:
+    async def client(i: int) -> list[tuple[str, Any]]:
         order = keys[i % len(keys) :] + keys[: i % len(keys)]
-        start.wait()
-        try:
-            results[i] = [(k, memo.get(k)) for k in order]
-        except Exception as e:
-            errors.append(f"{type(e).__name__}: {e}")
+        return [(key, await get(memo, "get", key)) for key in order]
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + JOIN_TIMEOUT_S
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-    stuck = sum(t.is_alive() for t in threads)
-    assert not stuck, (
-        f"{stuck} of {THREADS} threads were still inside get() after {JOIN_TIMEOUT_S:.0f} s: a deadlock?"
-    )
-    assert not errors, f"get() raised in a client thread: {errors[0]}"
-    return results
+    async def everyone() -> list[Any]:
+        tasks = [asyncio.ensure_future(client(i)) for i in range(CLIENTS)]
+        _, stuck = await asyncio.wait(tasks, timeout=STUCK_S)
+        for task in stuck:
+            task.cancel()
+        if stuck:
+            dump = katakit.host().host.dump_stacks()
+            where = [ln.strip() for ln in dump.splitlines() if "submission.py" in ln]
+            if where:
+                katakit.note("Where the stuck clients were:\n" + "\n".join(dict.fromkeys(where)))
+        assert not stuck, (
+            f"{len(stuck)} of {CLIENTS} clients were still waiting for get() after {STUCK_S:.0f} s: a deadlock? "
+            "(a thread waiting for a lock that is never released, or for a value nobody computes)"
+        )
+        return [task.result() for task in tasks]
+
+    return asyncio.run(everyone())
 
 
 def _check_values(compute: Compute, results: list[list[tuple[str, Any]]]) -> None:
     for got in results:
         for key, value in got:
-            assert value == compute.value(key), f"get({key!r}) returned {value!r}, expected {compute.value(key)!r}"
+            assert value == compute.value(key), (
+                f"get({key!r}) returned {value!r}, expected {compute.value(key)!r} (what compute({key!r}) returned)"
+            )
 
 
 def test_one_thread_computes_each_key_once() -> None:
     rng = random.Random()
-    compute = Compute(rng.randrange(10**9))
-    memo = submission.Memo(compute)
-    keys = _keys(rng, 4)
+    compute = Compute()
+    memo = submission.Memo(compute.compute)
+    keys = _keys(rng, compute, 4)
     asks = keys * 3
     rng.shuffle(asks)
     for key in asks:
@@ -101,15 +118,15 @@ def test_one_thread_computes_each_key_once() -> None:
 
 def test_a_burst_computes_each_key_once() -> None:
     rng = random.Random()
-    compute = Compute(rng.randrange(10**9))
-    memo = submission.Memo(compute)
-    keys = _keys(rng, 6)
+    compute = Compute()
+    memo = submission.Memo(compute.compute)
+    keys = _keys(rng, compute, KEYS)
     results = _burst(memo, keys)
     _check_values(compute, results)
     total = sum(compute.calls.values())
     worst_key, worst = compute.calls.most_common(1)[0]
     assert total == len(keys), (
-        f"{THREADS} threads asked for {len(keys)} keys at the same moment and compute() ran {total} times "
+        f"{CLIENTS} threads asked for {len(keys)} keys at the same moment and compute() ran {total} times "
         f"instead of {len(keys)} (key {worst_key!r}: {worst} times). Several threads saw the same miss before "
         "any of them stored a value: checking for the key and computing it must be one step per key."
     )
@@ -117,13 +134,13 @@ def test_a_burst_computes_each_key_once() -> None:
 
 def test_different_keys_are_computed_at_the_same_time() -> None:
     rng = random.Random()
-    compute = Compute(rng.randrange(10**9))
-    memo = submission.Memo(compute)
-    keys = _keys(rng, 6)
+    compute = Compute()
+    memo = submission.Memo(compute.compute)
+    keys = _keys(rng, compute, KEYS)
     results = _burst(memo, keys)
     _check_values(compute, results)
     assert compute.peak_keys >= 2, (
-        f"{THREADS} threads asked for {len(keys)} different keys at the same moment, but compute() never ran "
+        f"{CLIENTS} threads asked for {len(keys)} different keys at the same moment, but compute() never ran "
         "for two different keys at once: the computations took turns. A lock held while computing makes every "
         "key wait for every other key (one slow query blocks the whole cache). Only threads asking for the "
         "SAME key should wait for each other."
