@@ -43,7 +43,7 @@ def test_dev_check_catches_a_broken_kata(
     assert "starter.py must not pass" in out
     assert "wrong/sneaky.py must not pass" in out
     assert "wrong/off_by_one.py must not pass" not in out
-    assert "1 kata(s) checked, 2 problem(s)" in out
+    assert "1 kata checked, 2 problems" in out
 
 
 def test_dev_check_unknown_slug(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -48,6 +48,8 @@ def check_kata(k: Kata, say) -> tuple[list[str], list[str]]:
         say(f"  {name!s:30} {v.verdict:13} {v.duration_s:5.1f} s")
         if v.passed:
             problems.append(f"{k.slug}: {name} must not pass, but it passed")
+        elif v.verdict == "inconclusive":
+            warnings.append(f"{k.slug}: {name} is inconclusive here ({v.message}); this run does not prove it fails")
     return problems, warnings
 
 
@@ -87,6 +89,7 @@ def check(
     if as_json:
         print_json({"ok": not all_problems, "katas": report})
     else:
-        say(f"{len(katas)} kata(s) checked, {len(all_problems)} problem(s)")
+        n, p = len(katas), len(all_problems)
+        say(f"{n} {'kata' if n == 1 else 'katas'} checked, {p} {'problem' if p == 1 else 'problems'}")
     if all_problems:
         raise typer.Exit(1)
