@@ -356,6 +356,8 @@ def describe(exc: BaseException, exited: bool = False, depth: int = 0) -> dict:
         "exited": exited,
         "code": exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int | None) else None,
     }
+    if len(exc.args) == 1 and type(exc.args[0]) is str and not isinstance(exc, BaseExceptionGroup):
+        info["arg"] = exc.args[0][:4000]  # KeyError("k"): str() quotes it, the argument does not
     if isinstance(exc, BaseExceptionGroup) and depth < 8:  # an ExceptionGroup travels with what it holds
         info["group"] = str(exc.message)[:4000]
         info["exceptions"] = [describe(e, depth=depth + 1) for e in exc.exceptions[:64]]
@@ -377,7 +379,7 @@ def rebuild(info: dict, depth: int = 0) -> BaseException:
     try:
         if issubclass(cls, BaseExceptionGroup) and isinstance(inner, list) and inner and depth < 8:
             return cls(str(info.get("group", "")), [rebuild(e, depth + 1) for e in inner])
-        return cls(info.get("message", ""))
+        return cls(info.get("arg", info.get("message", "")))
     except Exception:  # a type that wants other arguments: keep the message, never break the reader
         return RuntimeError(f"{info.get('type')}: {info.get('message')}")
 

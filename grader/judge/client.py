@@ -88,7 +88,8 @@ def rebuild(info: dict, depth: int = 0) -> BaseException:
                     str(info.get("group", "")), [rebuild(e, depth + 1) for e in inner if isinstance(e, dict)]
                 )
             else:
-                exc = cls(message) if message else cls()
+                arg = info.get("arg")
+                exc = cls(str(arg)) if isinstance(arg, str) else cls(message) if message else cls()
         except Exception:
             exc = RemoteError(name, message)
     else:
