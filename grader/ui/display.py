@@ -207,11 +207,14 @@ def show_explanation(con: Console, q) -> None:
     from rich.panel import Panel
 
     con.print(Panel(render(q.explanation), title="Why", title_align="left", border_style="blue", padding=(0, 1)))
+    from grader.lessons import read_more
+
     refs = Text("Read more: ", style="dim")
-    for i, ref in enumerate(q.references):
+    for i, ref in enumerate(read_more(q)):
         if i:
             refs.append("  ·  ", style="dim")
-        refs.append(ref, style=f"dim link {ref}" if ref.startswith("http") else "dim")
+        # The lesson comes first, as a command to run; then the official docs, as links.
+        refs.append(ref, style=f"dim link {ref}" if ref.startswith("http") else "bold")
     con.print(Padding(refs, (0, 1)))
 
 

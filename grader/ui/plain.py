@@ -195,7 +195,9 @@ class PlainIO:
         if q.type == "short_answer" and len(q.answer) > 1:
             self._say("Also accepted: " + ", ".join(q.answer[1:]))
         self._say("Why: " + q.explanation.strip())
-        self._say("Read more: " + " | ".join(q.references))
+        from grader.lessons import read_more
+
+        self._say("Read more: " + " | ".join(read_more(q)))
         if line := comes_back(o):
             self._say(line)
         self._say(f"Question id: {q.id}")
