@@ -173,6 +173,11 @@ def test_downloads_overlap_and_beat_the_sequential_loop():
         server.reset()
         sequential_s, expected = katakit.timed(lambda: _sequential(urls))
         assert expected == bodies
+        # The baseline must be the judge's loop alone: requests still coming from your process would slow it.
+        assert server.hits == [1] * n and not server.stray, (
+            f"after download_all returned, your code still sent {sum(server.hits) - n + len(server.stray)} "
+            "request(s) while the test timed its own sequential loop: finish every download before returning"
+        )
         katakit.check_max(
             "total time",
             elapsed,
