@@ -67,7 +67,9 @@ class HostProcess:
         self.started = time.monotonic()
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", "-m", "grader.host"],
+                # -u: -I ignores PYTHONUNBUFFERED, and a block-buffered stdout would show what the learner
+                # printed only at exit, after the last test, so no test's report would carry it.
+                [sys.executable, "-I", "-B", "-u", "-m", "grader.host"],
                 cwd=plan.workdir,
                 env=env,
                 stdin=subprocess.DEVNULL,
