@@ -6,8 +6,9 @@ Keep `Summary` and the signature of `run_jobs`; implement the contract in its do
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -16,12 +17,13 @@ class Summary:
     failures: list[str]  # str() of each ConnectionError raised, sorted; [] when all succeeded
 
 
-async def run_jobs(jobs: list[Callable[[], Awaitable[object]]]) -> Summary:
+async def run_jobs(jobs: list[Callable[[], Coroutine[Any, Any, object]]]) -> Summary:
     """Run every job (`await job()`) concurrently.
 
     - All succeed: return Summary(results in job order, []).
     - A job fails: cancel every job still running, and return only once they have all finished.
-      If every failure is a ConnectionError, return Summary([], sorted(str(e) for each ConnectionError)).
+      If every failure is a ConnectionError, return Summary([], sorted(str(e) for each ConnectionError)),
+      counting the ConnectionError inside a job's own ExceptionGroup (a job with a TaskGroup of its own).
       Any other exception is a bug: it propagates in an ExceptionGroup (the ConnectionErrors, handled,
       are not in it).
     """
