@@ -1,158 +1,191 @@
 """Grading for forgotten-await: every event logged, in order, each step finished before the next, and no
 coroutine left un-awaited.
 
-The store is the test's own: an async audit log and an async payment call, each taking a few milliseconds (real
-awaits on the event loop). It records what ran, in which order, and whether two of its operations were ever in
-progress at the same time.
-
-"coroutine ... was never awaited" is a RuntimeWarning emitted when the unused coroutine object is destroyed,
-from a finaliser, so it cannot propagate as an exception. The test turns RuntimeWarning into an error, catches
-what the finaliser reports through sys.unraisablehook, runs gc.collect() so nothing escapes, and enables
-coroutine origin tracking so the report names the line in submission.py that created the coroutine.
+`process_order` runs in the submission's own process (the host). The store it is given belongs to this test: its
+log_event and charge run here, take a few milliseconds each (real awaits on this test's event loop), and record
+what ran, in which order, and whether two operations were ever in progress at the same time. Each receipt carries a
+fresh random token, so a receipt cannot be made up. Calling `store.log_event(...)` tells this test at once that a
+coroutine was created, and from which line; the entry is written only when that coroutine runs. So a coroutine
+created and never awaited is seen here, not only through the host's "never awaited" warning (which the host
+also reports, with the line that created the coroutine: that account can fail a submission, never pass one).
 """
 
 import asyncio
-import gc
 import random
-import re
-import sys
-import warnings
+import secrets
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import submission
+
+from grader import katakit
 
 LOG_S = 0.02
 CHARGE_S = 0.005
 
 
 class Store:
-    """The shop's async services, instrumented."""
+    """The shop's async services, run by the test and instrumented."""
 
-    def __init__(self, salt: int) -> None:
-        self.salt = salt
+    def __init__(self) -> None:
         self.events: list[str] = []  # the audit log, in the order entries were written
         self.active: list[str] = []  # operations in progress right now
         self.overlaps: list[str] = []
+        self.created: dict[str, tuple[str, str]] = {}  # ticket -> (the call, the line of submission.py)
+        self.started: set[str] = set()
+        self.strays: list[str] = []  # operations run without a coroutine the store handed out
+        self.receipts: dict[Any, list[str]] = {}  # order id -> receipts issued, fresh tokens
+        self._lock = threading.Lock()
 
-    def receipt(self, order_id: int) -> str:
-        return f"R{order_id}-{self.salt}"
+    def create(self, kind: str, arg: Any, where: Any) -> str:
+        """Told by the host as soon as `store.log_event(...)` / `store.charge(...)` is called (not yet run)."""
+        ticket = secrets.token_hex(8)
+        with self._lock:
+            self.created[ticket] = (f"store.{kind}({arg!r})", where if isinstance(where, str) else "")
+        return ticket
 
-    def _begin(self, what: str) -> None:
+    def _begin(self, ticket: Any, what: str) -> None:
+        with self._lock:
+            issued = ticket in self.created and ticket not in self.started
+            self.started.add(ticket)
+        if not issued:
+            self.strays.append(what)
         if self.active:
             self.overlaps.append(f"{what} started while {self.active[0]} was still in progress")
         self.active.append(what)
 
-    async def log_event(self, text: str) -> None:
+    async def log_event(self, ticket: str, text: str) -> None:
         what = f"log_event({text!r})"
-        self._begin(what)
-        await asyncio.sleep(LOG_S)
-        self.events.append(text)
-        self.active.remove(what)
+        self._begin(ticket, what)
+        try:
+            await asyncio.sleep(LOG_S)
+            self.events.append(text)
+        finally:
+            self.active.remove(what)
 
-    async def charge(self, order_id: int) -> str:
-        what = f"charge({order_id})"
-        self._begin(what)
-        await asyncio.sleep(CHARGE_S)
-        self.active.remove(what)
-        return self.receipt(order_id)
+    async def charge(self, ticket: str, order_id: int) -> str:
+        what = f"charge({order_id!r})"
+        self._begin(ticket, what)
+        try:
+            await asyncio.sleep(CHARGE_S)
+        finally:
+            self.active.remove(what)
+        receipt = f"R{order_id}-{secrets.token_hex(4)}"
+        self.receipts.setdefault(order_id, []).append(receipt)
+        return receipt
 
+    def receipt(self, order_id: int) -> str | None:
+        issued = self.receipts.get(order_id)
+        return issued[-1] if issued else None
 
-def _expected_events(store: Store, order_id: int) -> list[str]:
-    return [f"order {order_id} received", f"order {order_id} charged {store.receipt(order_id)}"]
+    def expected_events(self, order_id: int) -> list[str]:
+        return [f"order {order_id} received", f"order {order_id} charged {self.receipt(order_id)}"]
 
-
-def _run_strict(main: Callable[[], Awaitable[Any]]) -> tuple[Any, list[str]]:
-    """asyncio.run(main()) with RuntimeWarning as an error; returns its result and what finalisers reported."""
-    reported: list[str] = []
-
-    def hook(unraisable: Any) -> None:
-        reported.append(f"{type(unraisable.exc_value).__name__}: {unraisable.exc_value}")
-
-    old_hook, old_depth = sys.unraisablehook, sys.get_coroutine_origin_tracking_depth()
-    sys.unraisablehook = hook
-    sys.set_coroutine_origin_tracking_depth(8)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", RuntimeWarning)
-            result = asyncio.run(main())
-            gc.collect()  # a coroutine caught in a reference cycle warns only when the collector frees it
-    finally:
-        sys.unraisablehook = old_hook
-        sys.set_coroutine_origin_tracking_depth(old_depth)
-    return result, reported
+    def never_ran(self) -> list[str]:
+        """The store coroutines created but never run: 'store.log_event(...) (created at submission.py:N)'."""
+        out = []
+        for ticket, (what, where) in list(self.created.items()):
+            if ticket not in self.started:
+                out.append(f"{what} (called at {where})" if where else what)
+        return out
 
 
-async def _process_one(order_id: int, store: Store) -> Any:
-    try:
-        return await submission.process_order(order_id, store)
-    except RuntimeError as e:
-        raise AssertionError(
-            f"process_order({order_id}) raised RuntimeError: {e}. Inside a coroutine the event loop is already "
-            "running: await the coroutine instead of starting another loop."
-        ) from e
+def _process(
+    store: Store, order_ids: list[int], after_each: Callable[[int], Awaitable[None]] | None = None
+) -> tuple[list[Any], list[str]]:
+    """Process the orders one after another; returns the receipts and the host's never-awaited reports."""
 
-
-def _process(store: Store, order_ids: list[int]) -> Callable[[], Awaitable[list[Any]]]:
     async def main() -> list[Any]:
-        return [await _process_one(order_id, store) for order_id in order_ids]
+        drv = katakit.driver()
+        await drv.aio.watch_start()
+        handle = drv.make_store(store.create, store.log_event, store.charge)
+        receipts = []
+        for order_id in order_ids:
+            try:
+                receipts.append(await submission.process_order(order_id, handle))
+            except RuntimeError as e:
+                raise AssertionError(
+                    f"process_order({order_id}) raised RuntimeError: {e}. Inside a coroutine the event loop is "
+                    "already running: await the coroutine instead of starting another loop."
+                ) from e
+            if after_each is not None:
+                await after_each(order_id)
+        await asyncio.sleep(2 * LOG_S)  # whatever was left running may finish (and be seen) now
+        return receipts
 
-    return main
+    receipts = asyncio.run(main())
+    reported = katakit.driver().watch_report()
+    return receipts, [r for r in reported if isinstance(r, str)] if isinstance(reported, list) else []
 
 
 def _where(report: str) -> str:
     """'submission.py:LINE' from the 'Coroutine created at' part of a never-awaited report, if present."""
-    lines = re.findall(r'File "[^"]*submission\.py", line (\d+)', report)
-    return f" (created at submission.py:{lines[-1]})" if lines else ""
+    lines = [ln for ln in report.splitlines() if "submission.py" in ln and "line " in ln]
+    if not lines:
+        return ""
+    return f" (created at submission.py:{lines[-1].split('line ', 1)[1].split(',', 1)[0]})"
 
 
 def test_every_event_is_logged_in_order() -> None:
-    rng = random.Random()
-    store = Store(rng.randrange(10**6))
-    order_ids = rng.sample(range(1000, 10_000), 3)
-    receipts, _ = _run_strict(_process(store, order_ids))
-    assert receipts == [store.receipt(i) for i in order_ids], (
-        f"process_order() returned {receipts!r}, expected the receipts from store.charge()"
+    store = Store()
+    order_ids = random.sample(range(1000, 10_000), 3)
+    receipts, _ = _process(store, order_ids)
+    issued = [store.receipt(i) for i in order_ids]
+    uncharged = [i for i, r in zip(order_ids, issued, strict=True) if r is None]
+    assert not uncharged, (
+        f"the store never charged order {uncharged[0]}: `await store.charge(order_id)` for every order, and return "
+        "the receipt it gives you (each one carries a fresh token, so it cannot be made up)"
     )
-    want = [e for i in order_ids for e in _expected_events(store, i)]
+    assert receipts == issued, (
+        f"process_order() returned {receipts!r}; store.charge() gave the receipts {issued!r}. Return the receipt "
+        "that `await store.charge(order_id)` gives you (each one carries a fresh token)"
+    )
+    want = [e for i in order_ids for e in store.expected_events(i)]
     missing = [e for e in want if e not in store.events]
+    never = store.never_ran()
+    unawaited = f" The test saw {never[0]} return a coroutine that never ran." if never else ""
     assert not missing, (
-        f"the audit log is missing {len(missing)} of {len(want)} events, e.g. {missing[0]!r}. Calling an async "
-        "function only creates a coroutine object; its body runs when something awaits it."
+        f"the audit log is missing {len(missing)} of {len(want)} events, e.g. {missing[0]!r}.{unawaited} Calling "
+        "an async function only creates a coroutine object; its body runs when something awaits it."
     )
     assert store.events == want, f"the audit log is out of order: {store.events!r}, expected {want!r}"
 
 
 def test_no_coroutine_is_left_unawaited() -> None:
-    rng = random.Random()
-    store = Store(rng.randrange(10**6))
-    _, reported = _run_strict(_process(store, rng.sample(range(1000, 10_000), 2)))
-    never = [r for r in reported if "never awaited" in r]
+    store = Store()
+    _, reported = _process(store, random.sample(range(1000, 10_000), 2))
+    never = store.never_ran()
+    warned = f" (your process warned: {reported[0].splitlines()[0]})" if reported else ""
     assert not never, (
-        f"{never[0].splitlines()[0]}{_where(never[0])}: a coroutine object was created and thrown away "
+        f"{never[0]} returned a coroutine object that was never awaited{warned}: it was thrown away without "
+        "running, so nothing was logged. Put `await` in front of the call."
+    )
+    assert not store.strays, (
+        f"the store's {store.strays[0]} ran without the coroutine the store handed out: call the store's methods "
+        "and await what they return"
+    )
+    # The host's own account (the RuntimeWarning each never-awaited coroutine raises) can only fail, never pass.
+    assert not reported, (
+        f"{reported[0].splitlines()[0]}{_where(reported[0])}: a coroutine object was created and thrown away "
         "without running. Put `await` in front of the call."
     )
-    assert not reported, f"something was reported while finalising objects: {reported[0].splitlines()[0]}"
 
 
 def test_each_step_finishes_before_the_next_starts() -> None:
-    rng = random.Random()
-    store = Store(rng.randrange(10**6))
-    order_ids = rng.sample(range(1000, 10_000), 3)
+    store = Store()
+    order_ids = random.sample(range(1000, 10_000), 3)
 
-    async def main() -> None:
-        for order_id in order_ids:
-            await _process_one(order_id, store)
-            assert not store.active, (
-                f"process_order({order_id}) returned while {store.active[0]} was still in progress: it was "
-                "started but not awaited, so the caller cannot know it finished (or that it failed)"
-            )
-            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            assert not others, (
-                f"process_order({order_id}) returned but left {len(others)} task(s) running in the background"
-            )
+    async def returned(order_id: int) -> None:  # the moment process_order's result reached the test
+        assert not store.active, (
+            f"process_order({order_id}) returned while {store.active[0]} was still in progress: it was started "
+            "but not awaited, so the caller cannot know it finished (or that it failed)"
+        )
+        # The host's own count of its pending tasks: it can only fail a submission, never pass one.
+        left = await katakit.driver().aio.tasks_left()
+        assert not left, f"process_order({order_id}) returned but left {left} task(s) running in the background"
 
-    _run_strict(main)
+    _process(store, order_ids, returned)
     assert not store.overlaps, (
         f"{store.overlaps[0]}. The order must be logged as received before the card is charged, and each log "
         "entry written before the next step: await each call in turn instead of starting it in the background."
