@@ -90,6 +90,11 @@ async def watch_start() -> None:
     _never_awaited.clear()
 
 
+async def echo(n: int) -> int:
+    """Answered by a task on the loop that runs process_order: the judge pings it while a store call runs."""
+    return n
+
+
 async def tasks_left() -> int:
     """Tasks still pending on the loop, besides this one (host-side: explains or fails, never passes)."""
     return len([t for t in asyncio.all_tasks() if t is not asyncio.current_task()])

@@ -23,6 +23,9 @@ from grader import katakit
 
 LOG_S = 0.02
 CHARGE_S = 0.005
+PING_WAIT_S = (
+    0.3  # a free loop answers a ping in about a millisecond; one blocked until the store call ends, never
+)
 
 
 class Store:
@@ -36,7 +39,20 @@ class Store:
         self.started: set[str] = set()
         self.strays: list[str] = []  # operations run without a coroutine the store handed out
         self.receipts: dict[Any, list[str]] = {}  # order id -> receipts issued, fresh tokens
+        self.blocked: list[str] = []  # store calls during which the submission's loop did not answer a ping
+        self.pings: list[asyncio.Task] = []
         self._lock = threading.Lock()
+
+    async def _work(self, what: str, seconds: float) -> None:
+        """The store's own work; meanwhile the test pings the submission's loop. A coroutine that awaits the store
+        leaves its loop free, so the ping is answered at once. A loop held until the store call ends (the call
+        run to its end synchronously, from another thread) cannot answer before the call is over."""
+        ping = asyncio.create_task(katakit.driver().aio.echo(len(self.pings)))
+        self.pings.append(ping)
+        await asyncio.sleep(seconds)
+        done, _ = await asyncio.wait({ping}, timeout=PING_WAIT_S)
+        if not done:
+            self.blocked.append(what)
 
     def create(self, kind: str, arg: Any, where: Any) -> str:
         """Told by the host as soon as `store.log_event(...)` / `store.charge(...)` is called (not yet run)."""
@@ -59,7 +75,7 @@ class Store:
         what = f"log_event({text!r})"
         self._begin(ticket, what)
         try:
-            await asyncio.sleep(LOG_S)
+            await self._work(what, LOG_S)
             self.events.append(text)
         finally:
             self.active.remove(what)
@@ -68,7 +84,7 @@ class Store:
         what = f"charge({order_id!r})"
         self._begin(ticket, what)
         try:
-            await asyncio.sleep(CHARGE_S)
+            await self._work(what, CHARGE_S)
         finally:
             self.active.remove(what)
         receipt = f"R{order_id}-{secrets.token_hex(4)}"
@@ -112,6 +128,7 @@ def _process(
             if after_each is not None:
                 await after_each(order_id)
         await asyncio.sleep(2 * LOG_S)  # whatever was left running may finish (and be seen) now
+        await asyncio.wait(store.pings, timeout=2)  # pings a blocked loop answered late
         return receipts
 
     receipts = asyncio.run(main())
@@ -160,6 +177,11 @@ def test_no_coroutine_is_left_unawaited() -> None:
     assert not never, (
         f"{never[0]} returned a coroutine object that was never awaited{warned}: it was thrown away without "
         "running, so nothing was logged. Put `await` in front of the call."
+    )
+    assert not store.blocked, (
+        f"while the store ran {store.blocked[0]}, your event loop did not answer the test's ping for "
+        f"{PING_WAIT_S * 1000:.0f} ms: something waited for the store synchronously, holding the loop. Await the "
+        "coroutine the store's method returns, on the loop that runs process_order."
     )
     assert not store.strays, (
         f"the store's {store.strays[0]} ran without the coroutine the store handed out: call the store's methods "
