@@ -264,6 +264,12 @@ class Host:
         loop = self.event_loop()
 
         async def job() -> Any:
+            try:
+                return await step()
+            except SystemExit as e:  # raised out of a task it would stop the loop itself: answer it as an exit
+                return _Exited(e)
+
+        async def step() -> Any:
             op = msg["op"]
             if op == "anext":
                 agen = self.target(msg)
@@ -282,7 +288,10 @@ class Host:
         def done(fut: concurrent.futures.Future) -> None:
             self.tasks.pop(int(msg["id"]), None)
             try:
-                self.reply(msg, fut.result())
+                result = fut.result()
+                if isinstance(result, _Exited):
+                    raise result.exc
+                self.reply(msg, result)
             except concurrent.futures.CancelledError:
                 self.fail(msg, asyncio.CancelledError())
             except SystemExit as e:
@@ -315,6 +324,13 @@ class Host:
         if self.loop is not None:
             tasks = [t.get_name() for t in asyncio.all_tasks(self.loop) if not t.done()]
         return {"threads": threads, "children": children, "tasks": tasks}
+
+
+class _Exited:
+    """A SystemExit raised inside an async call, carried to the reply (as a task's exception it would stop the loop)."""
+
+    def __init__(self, exc: SystemExit) -> None:
+        self.exc = exc
 
 
 async def _await(awaitable: Any) -> Any:
