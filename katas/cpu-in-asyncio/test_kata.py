@@ -179,8 +179,8 @@ def test_digests_are_computed_off_the_event_loop_in_other_processes():
             "loop lag",
             served.lag,
             threshold=LAG_LIMIT,
-            what=f"slowest answer of the service's event loop to pings every 10 ms while {N_REQUESTS} requests "
-            "were hashed",
+            what=f"slowest answer of the service's event loop to the test's 10 ms pings during the "
+            f"{N_REQUESTS} requests",
         )
     except katakit.TooSlow as e:
         raise katakit.TooSlow(

@@ -162,7 +162,7 @@ def test_event_loop_stays_responsive() -> None:
             "loop lag",
             beat.worst,
             threshold=LAG_LIMIT,
-            what="slowest answer of your event loop to the test's pings, sent every 10 ms while fetch_all ran",
+            what="slowest answer of your event loop to the test's 10 ms pings during fetch_all",
         )
     except katakit.TooSlow as e:
         raise katakit.TooSlow(f"{e}.{where}{seen}{advice}") from None
