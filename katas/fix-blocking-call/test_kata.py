@@ -24,9 +24,8 @@ from grader import katakit
 ref = katakit.reference()
 _perf_counter = time.perf_counter
 
-LAG_LIMIT = (
-    0.1  # seconds; a blocked loop answers after hundreds of ms (at least one 0.14 s call), a free one in ~1 ms
-)
+# Seconds. A blocked loop answers after hundreds of ms (at least one 0.14 s call), a free one in about 1 ms.
+LAG_LIMIT = 0.1
 TOTAL_RATIO = 2.0  # the whole fetch may take at most this multiple of the reference's time, measured alongside
 FIRST_DELAY = 0.22  # the first id is the slowest, so finishing order never matches the order of the ids
 OTHER_DELAYS = [0.14, 0.16, 0.18, 0.20]
