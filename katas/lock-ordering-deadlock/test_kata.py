@@ -30,6 +30,7 @@ AUDITS = 60
 STALL_S = 3.0  # nothing heard from anyone for this long while work remains: deadlocked
 DEADLINE_S = 20.0  # progress, but not finished: far too slow
 MIN_OVERLAP = 5  # moments with two transfers half done at once; ordered per-account locks give 80-170 of 600
+MIN_AUDITS_DURING = AUDITS // 4  # audits with balances changing inside their window; honest runs: 50-60 of 60
 WHERE_S = 3.0  # how long the explanation from inside the host may take
 
 
@@ -114,22 +115,34 @@ class Ledger:
 
 
 class Audits:
-    """The judge's end of the audits: each one's window in the ledger's history, and its answer."""
+    """The judge's end of the audits: each one's window in the ledger's history, and its answer.
+
+    One auditor thread runs them in order, so each window must open after the previous one closed: a window
+    opened early (a forged report) would let a remembered total pass as a fresh one."""
 
     def __init__(self, ledger: Ledger, subsets: list[list[int]]) -> None:
         self.ledger, self.subsets = ledger, subsets
         self.begun: dict[int, int] = {}
         self.answers: dict[int, tuple[Any, int]] = {}
+        self.out_of_order: str | None = None
 
     def audit_begin(self, k: int) -> None:
         with self.ledger._lock:
             self.ledger.heard += 1
-            self.begun[k] = len(self.ledger.history) - 1
+            if k != len(self.answers) or k in self.begun:
+                self.out_of_order = self.out_of_order or f"audit {k} began before audit {len(self.answers)} ended"
+            self.begun.setdefault(k, len(self.ledger.history) - 1)
 
     def audit_end(self, k: int, total: Any) -> None:
         with self.ledger._lock:
             self.ledger.heard += 1
-            self.answers[k] = (total, len(self.ledger.history) - 1)
+            if k not in self.begun or k in self.answers or k != len(self.answers):
+                self.out_of_order = self.out_of_order or f"audit {k} ended out of turn"
+            self.answers.setdefault(k, (total, len(self.ledger.history) - 1))
+
+    def during_transfers(self) -> int:
+        """How many audits had balances change while they ran (the transfers went on meanwhile)."""
+        return sum(1 for k, (_, last) in self.answers.items() if k in self.begun and last > self.begun[k])
 
     def wrong(self) -> list[str]:
         bad = []
@@ -302,6 +315,12 @@ def test_audits_during_transfers_see_a_consistent_total() -> None:
     _check_concurrency(ledger)
     missing = AUDITS - len(audits.answers)
     assert not missing, f"{missing} of {AUDITS} audits never reported an answer"
+    assert audits.out_of_order is None, f"the audits were reported out of turn: {audits.out_of_order}"
+    during = audits.during_transfers()
+    assert during >= MIN_AUDITS_DURING, (
+        f"only {during} of {AUDITS} audits ran while balances were changing: the audits must run during the "
+        "transfers, at the same time (is something making them wait for all transfers, or run before them?)"
+    )
     bad = audits.wrong()
     assert not bad, (
         f"{len(bad)} of {AUDITS} audits returned a total the audited accounts never had while no transfer "
