@@ -118,7 +118,7 @@ def _check_total(got: Any, want: int, store: Store, mark: int, what: str) -> Non
         lost = want - store.value
         stale = _stale_writes(mark)
         seen = (
-            f" The judge saw {stale} write(s) of the total made from a value another thread had already changed."
+            f" The grader saw {stale} write(s) of the total made from a value another thread had already changed."
             if stale
             else ""
         )
@@ -167,7 +167,7 @@ def test_lookups_run_on_one_thread_per_batch_at_the_same_time() -> None:
     )
     peak = _peak_in_flight(lookups)
     assert peak >= 2, (
-        f"the judge never saw two weight() lookups at the same time ({len(lookups)} lookups, one after another): "
+        f"the grader never saw two weight() lookups at the same time ({len(lookups)} lookups, one after another): "
         "the threads took turns. A lookup touches nothing shared, so keep it outside the lock; lock only "
         "reading and writing back the total."
     )
