@@ -27,7 +27,13 @@ async def enter() -> None:
     multiprocessing.set_start_method("spawn", force=True)
     service = submission.DigestService()
     _state["service"] = service
-    _state["entered"] = await service.__aenter__()  # what `async with ... as entered` binds
+    entered = await service.__aenter__()  # what `async with ... as entered` binds
+    if entered is None:
+        raise TypeError(
+            "DigestService.__aenter__ returned None: `async with DigestService() as service` binds what __aenter__ "
+            "returns, so end it with `return self`"
+        )
+    _state["entered"] = entered
 
 
 async def handle(data: bytes, rounds: int) -> str:

@@ -113,7 +113,7 @@ def _explain(error: BaseException) -> str:
         )
     if isinstance(error, TimeoutError):
         return f"the service did not answer (or start) within {WAIT_S} s"
-    return f"handle() raised {text}"
+    return f"the service raised {text}"
 
 
 def _num(value: object) -> float:
