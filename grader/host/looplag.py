@@ -1,8 +1,8 @@
 """Event-loop lag measured inside the host, where the submission's loop runs, and the call that blocked it.
 
-A heartbeat task sleeps `interval` seconds in a loop and keeps the largest gap between its ticks: a blocked loop
-shows gaps of hundreds of ms, a free one a few ms. A watchdog thread looks at the loop thread's stack while a tick
-is overdue, so a report can name the blocking call: `submission.py:21 in fetch_one(), calling blocking_fetch()`.
+A probe posted to the loop every `interval` seconds measures how long it waits to run: a blocked loop shows waits
+of hundreds of ms, a free one well under a millisecond. While a probe is overdue, the loop thread's stack is read,
+so a report can name the blocking call: `submission.py:21 in fetch_one(), calling blocking_fetch()`.
 
 This runs in the graded process, so the submission can change what it sees (patch the clock, cancel the task):
 a kata's judge uses it only to fail a submission or to explain a failure, never to pass one (DESIGN section 5).
@@ -34,6 +34,11 @@ class LoopLag:
         lag.report()  # {"max_gap": 0.93, "blocker": "submission.py:21 in fetch_one(), calling blocking_fetch()"}
 
     Or `lag.start()` (on the loop's thread) and later `await lag.stop()`, for a watch that spans several calls.
+
+    A watchdog thread posts a probe to the loop every `interval` (`call_soon_threadsafe`) and measures how long it
+    waited to run: the loop's lag. It needs neither the loop's timers nor `asyncio.sleep`, so a submission that
+    patches those cannot make the watch itself hang or spin. While a probe is overdue the thread reads the loop
+    thread's stack, so the longest stall comes with the line that caused it.
     """
 
     def __init__(self, interval: float = 0.01, focus: str = "submission.py") -> None:
@@ -42,35 +47,30 @@ class LoopLag:
         self.max_gap = 0.0
         self.blocker: str | None = None  # where the loop was stuck during its longest stall
         self._stall_blocker: str | None = None  # where it is stuck in the current stall, if one is going on
-        self._last = 0.0
+        self._posted: float | None = None  # when the probe now waiting to run was posted
+        self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._task: asyncio.Task | None = None
         self._watch: threading.Thread | None = None
 
     def start(self) -> LoopLag:
         """Start watching the running loop (call this on its thread)."""
-        loop = asyncio.get_running_loop()
+        self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
-        self._last = _perf_counter()
-        self._task = loop.create_task(self._beat())
         self._watch = threading.Thread(target=self._watchdog, name="dojo-looplag", daemon=True)
         self._watch.start()
         return self
 
     async def stop(self) -> dict[str, Any]:
-        await asyncio.sleep(self.interval)  # one more tick: catch a block right at the end
-        if self._task is not None:
-            self._task.cancel()
         self._stop.set()
         if self._watch is not None:
             self._watch.join(1)
-        self._tick(_perf_counter())
+        with self._lock:  # a probe still waiting has waited at least this long: a block right at the end counts
+            if self._posted is not None:
+                self._gap(_perf_counter() - self._posted)
         return self.report()
 
     async def __aenter__(self) -> LoopLag:
-        self.start()
-        await asyncio.sleep(0)
-        return self
+        return self.start()
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
@@ -79,25 +79,32 @@ class LoopLag:
         """Plain data for the judge: the largest gap (seconds) and where the loop was stuck, if it was seen."""
         return {"max_gap": self.max_gap, "blocker": self.blocker}
 
-    def _tick(self, now: float) -> None:
-        gap = now - self._last - self.interval
+    def _gap(self, gap: float) -> None:
         if gap > self.max_gap:
             self.max_gap = gap
             if self._stall_blocker is not None:
                 self.blocker = self._stall_blocker
         self._stall_blocker = None
-        self._last = now
 
-    async def _beat(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            self._tick(_perf_counter())
+    def _answer(self, posted: float) -> None:  # runs on the loop
+        with self._lock:
+            if self._posted == posted:
+                self._gap(_perf_counter() - posted)
+                self._posted = None
 
     def _watchdog(self) -> None:
         while not self._stop.wait(self.interval):
-            if _perf_counter() - self._last > 5 * self.interval + 0.02 and self._stall_blocker is None:
-                frame = _current_frames().get(self._loop_thread)
-                self._stall_blocker = innermost(frame, self.focus)
+            with self._lock:
+                posted = self._posted
+                if posted is None:
+                    self._posted = now = _perf_counter()
+            if posted is None:
+                try:
+                    self._loop.call_soon_threadsafe(self._answer, now)
+                except RuntimeError:  # the loop was closed: nothing left to watch
+                    return
+            elif _perf_counter() - posted > 5 * self.interval + 0.02 and self._stall_blocker is None:
+                self._stall_blocker = innermost(_current_frames().get(self._loop_thread), self.focus)
 
 
 def innermost(frame: FrameType | None, focus: str = "submission.py") -> str | None:
