@@ -29,7 +29,9 @@ from grader.judge.client import HostExited
 N_REQUESTS = 8
 REQUEST_CPU_S = 0.1  # each request costs about this much CPU here, whatever the machine's speed: a loop blocked
 # by the 8 of them stalls for most of a second, far above LAG_LIMIT, on a fast machine too
-LAG_LIMIT = 0.1  # blocked: 800 ms and more; a warm process pool: a few ms, even on a loaded machine
+# Seconds. Blocked by the hashing or by future.result(): 650 ms and more (each request costs ~0.1 s of CPU). A warm
+# process pool: 10-40 ms; a process spawned per request: up to ~80 ms (fork and exec run on the loop's thread).
+LAG_LIMIT = 0.2
 IN_PROCESS_SHARE = 0.4  # a process pool leaves <0.1 of the hashing's CPU time in the host; a thread 1.0 or more
 WAIT_S = 40  # for the pool to start, and for the 8 answers
 
