@@ -8,6 +8,8 @@ fresh random token, so a receipt cannot be made up. Calling `store.log_event(...
 coroutine was created, and from which line; the entry is written only when that coroutine runs. So a coroutine
 created and never awaited is seen here, not only through the host's "never awaited" warning (which the host
 also reports, with the line that created the coroutine: that account can fail a submission, never pass one).
+While a store call runs, this test pings the submission's loop: code that awaits the store leaves it free to answer,
+while a store call driven to its end synchronously (the store edited in the host) holds it.
 """
 
 import asyncio
