@@ -10,6 +10,7 @@ expected summary is computed here from what the jobs actually did.
 """
 
 import asyncio
+import contextlib
 import random
 import secrets
 
@@ -36,11 +37,34 @@ async def _own_task_group(error: BaseException) -> None:
         tg.create_task(_raise(error))
 
 
+class Together:
+    """Jobs that fail "at once": each waits (up to 0.3 s) until all of them have been called, then all raise in the
+    same step of the judge's loop, so their failures reach your code together, as if raised side by side."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.arrived = n, 0
+        self.all_here = asyncio.Event()
+
+    async def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.n:
+            self.all_here.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.all_here.wait(), 0.3)
+
+
 class Job:
     """The judge's job: after `delay` s returns a random token or raises its error (delay None: at once)."""
 
-    def __init__(self, delay: float | None, error: BaseException | None = None, nested: bool = False) -> None:
+    def __init__(
+        self,
+        delay: float | None,
+        error: BaseException | None = None,
+        nested: bool = False,
+        together: Together | None = None,
+    ) -> None:
         self.delay = delay
+        self.together = together
         self.error = error
         self.nested = nested  # the error comes out of the job's own TaskGroup, in an ExceptionGroup
         self.value = secrets.token_hex(4)
@@ -56,9 +80,15 @@ class Job:
     async def __call__(self) -> str:
         self.calls += 1
         self.started_at = _clock()
-        if self.delay is None:  # fails in its first step, before any await
-            self.raised, self.raised_at = self.error, self.started_at
-            self.ended_at = self.started_at
+        if self.delay is None:  # fails at once, with no cleanup
+            try:
+                if self.together is not None:
+                    await self.together.arrive()
+            except asyncio.CancelledError:
+                self.cancelled_at = self.ended_at = _clock()
+                raise
+            self.raised = self.error
+            self.raised_at = self.ended_at = _clock()
             raise self.error  # type: ignore[misc]
         try:
             await asyncio.sleep(self.delay)
@@ -84,6 +114,11 @@ class Job:
     @property
     def running(self) -> bool:
         return self.started_at is not None and self.ended_at is None
+
+
+def _at_once(*errors: BaseException) -> list[Job]:
+    together = Together(len(errors))
+    return [Job(None, error=e, together=together) for e in errors]
 
 
 def _slow(n: int) -> list[Job]:
@@ -249,7 +284,7 @@ def test_a_failure_cancels_the_siblings_and_is_summarised():
 
 
 def test_every_connection_error_is_reported():
-    jobs = [Job(None, error=_connection_error("db")), Job(None, error=_connection_error("api")), *_slow(3)]
+    jobs = [*_at_once(_connection_error("db"), _connection_error("api")), *_slow(3)]
     random.shuffle(jobs)
     run = _run(jobs)
     _expect_summary(run)
@@ -265,10 +300,9 @@ def test_a_connection_error_inside_a_jobs_own_task_group_is_reported():
 
 
 def test_a_bug_propagates_in_an_exception_group():
-    key = f"missing-{secrets.token_hex(3)}"
+    key = f"bug-{secrets.token_hex(3)}"
     bug_type = random.choice(BUGS)
-    bug, handled = Job(None, error=bug_type(key)), Job(None, error=_connection_error("api"))
-    jobs = [bug, handled, *_slow(random.randint(2, 4))]
+    jobs = [*_at_once(bug_type(key), _connection_error("api")), *_slow(random.randint(2, 4))]
     random.shuffle(jobs)
     run = _run(jobs)
     assert run.error is not None, (
