@@ -20,7 +20,7 @@ from grader.judge.client import HostExited
 _clock = katakit._perf_counter  # the judge's clock, read around each call
 
 BUDGET = (0.6, 1.2)  # every call draws its budget from here, whatever the case: the budget tells nothing
-LATE = 0.4  # a value (or a failure) must come back within this of the fetch's own answer
+LATE = 0.4  # a value must come back within this of the fetch's own answer
 OVERSHOOT = 0.6  # None must come back within this after the budget and the fetch's cleanup
 LIMIT = 5.0  # a call still running after this long has hung (the slowest honest one needs about 2 s)
 
