@@ -53,8 +53,27 @@ def segments(code: str) -> list[tuple[str, str]]:
 
     out: list[tuple[str, str]] = []
     pos, previous = 0, ""
+    # 3.12+ splits an f-string into FSTRING_START .. FSTRING_END (PEP 701); show it whole, as one string.
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    depth, fstring_from = 0, 0
     try:
         for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+            if fstring_start is not None and tok.type == fstring_start:
+                if depth == 0:
+                    fstring_from = offset(tok.start)
+                depth += 1
+                continue
+            if depth:
+                if tok.type == fstring_end:
+                    depth -= 1
+                    if depth == 0:
+                        start, end = fstring_from, offset(tok.end)
+                        if start > pos:
+                            out.append(("", code[pos:start]))
+                        out.append(("string", code[start:end]))
+                        pos = end
+                continue
             start, end = offset(tok.start), offset(tok.end)
             if start < pos or end <= start:
                 continue
