@@ -6,6 +6,10 @@ time the whole machine spent busy and the CPU time of our own processes (the jud
 the difference is what other processes took. A round in which they took more than a fifth of a core is spoiled
 and measured again; too many spoiled rounds make the verdict `inconclusive`. The spread of the reference's own
 per-round speed-ups is this run's noise: `too_slow` only when the candidate misses the threshold by more than that.
+
+The host is idle while the judge times its own serial version and the reference: CPU its processes use then is
+not interference from outside but the submission slowing the judge's baseline (burner processes that pause while
+they are called make a serial program look parallel). Such a round is never used; two of them fail the test.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ import psutil
 
 _perf_counter = time.perf_counter
 SPOIL_CORES = 0.2  # other processes busy for more than this share of a core during a call: the round is spoiled
+HOST_CORES = 0.2  # the host busy for more than this share of a core while the judge times itself: disturbed
+HOST_SLACK_S = 0.04  # the idle host's CPU as the OS may show it over two calls (10 ms ticks, a few processes)
+HOST_ROUNDS_FAIL = 2  # rounds in which the host was busy while the judge timed itself: this many fail the test
 
 
 @dataclass
@@ -52,6 +59,27 @@ def _tree_cpu(root: psutil.Process | None) -> float:
         with contextlib.suppress(psutil.Error):
             k = kid.cpu_times()
             total += k.user + k.system + k.children_user + k.children_system
+    return total
+
+
+def _cpu(p: psutil.Process) -> float:
+    t = p.cpu_times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _judge_own_cpu(me: psutil.Process) -> float:
+    """CPU seconds of the judge alone: its own process (threads, children it reaped) and its live descendants in
+    its own session (the reference's workers). The host and all it starts run in other sessions (the host in a
+    new one, and no process can join a session it did not make), so none of their CPU is counted here."""
+    total = 0.0
+    with contextlib.suppress(psutil.Error):
+        total += _cpu(me)
+    sid = os.getsid(0)
+    with contextlib.suppress(psutil.Error):
+        for kid in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getsid(kid.pid) == sid:
+                    total += _cpu(kid)
     return total
 
 
@@ -104,11 +132,24 @@ class SpeedupResult:
     reason: str = ""
 
 
-def _run_round(fns: list, order: list[int], x: Any, walls: list[float], results: list[Any]) -> None:
+def _run_round(
+    fns: list, order: list[int], x: Any, walls: list[float], results: list[Any], meter: Meter | None = None
+) -> float:
+    """Run the three calls in `order`; returns the CPU seconds the host's processes used during the judge's own
+    calls (serial and reference: `fns[0]` and `fns[1]`), when a meter is given."""
+    host_s = 0.0
     for i in order:
+        judged_here = meter is not None and i != 2
+        if judged_here:
+            ours0, own0 = meter.ours(), _judge_own_cpu(meter.me)
         start = _perf_counter()
         results[i] = fns[i](x)
         walls[i] = _perf_counter() - start
+        if judged_here:
+            # Everything of ours (the judge's tree, the host's processes and the orphans it left to us) minus the
+            # judge alone: what the host's side used while it was not being called.
+            host_s += max(0.0, (meter.ours() - ours0) - (_judge_own_cpu(meter.me) - own0))
+    return host_s
 
 
 def judge_speedup(
@@ -131,6 +172,7 @@ def judge_speedup(
     clean: list[tuple[float, float, float]] = []
     spoiled = 0
     done = 0
+    host_busy: list[tuple[float, float]] = []  # (host CPU s, judge's wall s) of rounds the host disturbed
     while True:
         x = make_input()
         order = [(i + done) % 3 for i in range(3)]  # rotate: no position is favoured
@@ -138,11 +180,25 @@ def judge_speedup(
         results: list[Any] = [None, None, None]
         # Interference is read over the whole round: the OS counts CPU time in ticks (10 ms), too coarse for a
         # single call of a few milliseconds, but fine over a round of three.
-        round_sample, _ = meter.measure(lambda o=order, x=x, w=walls, r=results: _run_round(fns, o, x, w, r))
+        round_sample, host_s = meter.measure(
+            lambda o=order, x=x, w=walls, r=results: _run_round(fns, o, x, w, r, meter)
+        )
         bad = round_sample.spoiled
         if check is not None:
             check(x, results[2], results[0])  # every answer checked against this round's serial answer
         done += 1
+        judge_wall = walls[0] + walls[1]
+        if judge_wall > 0 and (host_s - HOST_SLACK_S) / judge_wall > HOST_CORES:
+            host_busy.append((host_s, judge_wall))
+            if len(host_busy) >= HOST_ROUNDS_FAIL:
+                cpu, wall = sum(h for h, _ in host_busy), sum(w for _, w in host_busy)
+                raise AssertionError(  # a failed test (the submission's doing), never noise or inconclusive
+                    f"your code's processes used {cpu:.2f} s of CPU in {wall:.2f} s while the test timed its own "
+                    f"serial version and the reference ({len(host_busy)} of {done} rounds), when your code was not "
+                    "being called. Work between calls slows the baseline it is compared with, so no speed-up can "
+                    "be judged: let your processes finish (or wait idle) before the function returns"
+                )
+            bad = True  # once may be a hiccup (a worker exiting late): measure that round again
         if bad:
             spoiled += 1
         else:
