@@ -190,8 +190,62 @@ def _remove_shared_memory(uid: int, since: float) -> None:
     for entry in shm.iterdir():
         try:
             st = entry.lstat()
-            if st.st_uid == uid and st.st_mtime >= since - 1 and st.st_ino not in in_use:
-                entry.unlink()
+            # ctime: a file dated in the past with utime() still shows when it was made
+            if st.st_uid == uid and max(st.st_mtime, st.st_ctime) >= since - 1 and st.st_ino not in in_use:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink()
+        except OSError:
+            continue
+
+
+SHARED_TMP = ("/tmp", "/var/tmp", "/run/lock")  # folders every user may write: a host as `nobody` can too
+
+
+def _in_use(paths: list[str]) -> set[str]:
+    """Those of `paths` that a live process has open or works in (its cwd, an open file below it)."""
+    used: set[str] = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            links = [os.readlink(proc / "cwd")]
+            links += [os.readlink(fd) for fd in (proc / "fd").iterdir()]
+        except OSError:
+            continue
+        for link in links:
+            used.update(p for p in paths if link == p or link.startswith(p + os.sep))
+    return used
+
+
+def _remove_stray_files(uid: int, since: float) -> None:
+    """Files and folders the host's uid made directly in /tmp, /var/tmp or /run/lock during the run: its own
+    TMPDIR goes with the run's folder, but these would stay behind (and could fill the disk, 128 MiB a file, run
+    after run). Only the unprivileged uid's entries made since the run began, and none a live process still uses
+    (every check's host runs as that uid: a check still running may be using its own)."""
+    found = []
+    for folder in SHARED_TMP:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if st.st_uid == uid and max(st.st_mtime, st.st_ctime) >= since - 1:
+                found.append(entry.path)
+    if not found:
+        return
+    busy = _in_use(found)
+    for path in found:
+        if path in busy:
+            continue
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)  # fd-based on Linux: a symlink swapped in is not followed
+            else:
+                os.unlink(path)
         except OSError:
             continue
 
@@ -306,6 +360,7 @@ class Grading:
                 procs.kill_session(self.host_pid)
             if self.priv.uid is not None:
                 _remove_shared_memory(self.priv.uid, self.started_wall)
+                _remove_stray_files(self.priv.uid, self.started_wall)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

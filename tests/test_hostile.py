@@ -3,6 +3,7 @@ change a file of the bank. Each case is a real submission under tests/fixtures/h
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -43,8 +44,11 @@ CASES = {
     "read_stdin": {"failed"},
     "rewrite_tests": {"failed"},
     "kill_parent": {"error"},
+    "files_left_in_tmp": {"failed"},
 }
-NEEDS_DROP = {"rewrite_tests", "kill_parent"}  # as the same user they would really succeed
+# As the same user they would really succeed (and files the learner's own account writes are its own business).
+NEEDS_DROP = {"rewrite_tests", "kill_parent", "files_left_in_tmp"}
+SHARED_TMP = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")
 
 
 def _bank_digest() -> str:
@@ -73,6 +77,15 @@ def _strays(folder: str) -> list[str]:
     return found
 
 
+def _left_behind() -> list[str]:
+    """Files with our marker in their name in the folders every user may write."""
+    found = []
+    for folder in SHARED_TMP:
+        with contextlib.suppress(OSError):
+            found += [e.path for e in os.scandir(folder) if MARKER.decode() in e.name]
+    return found
+
+
 def test_every_case_has_a_fixture() -> None:
     assert {p.stem for p in HERE.glob("*.py")} == set(CASES)
 
@@ -92,6 +105,8 @@ def test_hostile_submission(case: str) -> None:
     assert _strays(folder) == []
     assert not Path(folder).exists()
     assert _bank_digest() == before
+    if DROPPED:
+        assert _left_behind() == []
 
 
 def test_timeouts_say_where_they_were_stuck() -> None:
