@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import linecache
 from typing import Any
 
@@ -40,15 +41,23 @@ def _summary(tasks: list[asyncio.Task]) -> list[str]:
     return [f"{n} x {w}" if n > 1 else w for w, n in counts.items()]
 
 
+def _pending_tasks() -> set[asyncio.Task]:
+    """Every pending task, from the loop's registry and from the garbage collector's list of objects (a task
+    hidden from one, say by replacing asyncio.all_tasks, still shows in the other)."""
+    found = {t for t in asyncio.all_tasks() if not t.done()}
+    found |= {o for o in gc.get_objects() if isinstance(o, asyncio.Task) and not o.done()}
+    return found
+
+
 async def process_all(items: list[Any], handle: Any, consumers: int) -> list[str]:
     """`await submission.process_all(items, handle, consumers)`; then, without yielding to the loop, where each task
     it started and left pending is waiting."""
     global _loop
     _loop = asyncio.get_running_loop()
     me = asyncio.current_task()
-    before = set(asyncio.all_tasks())
+    before = _pending_tasks()
     await submission.process_all(items, handle, consumers)
-    left = [t for t in asyncio.all_tasks() if t is not me and t not in before and not t.done()]
+    left = [t for t in _pending_tasks() if t is not me and t not in before]
     return _summary(left)
 
 
