@@ -21,10 +21,10 @@ import random
 import time
 
 import psutil
-from judge_heartbeat import Heartbeat
 
 from grader import katakit
 from grader.judge.client import HostExited
+from grader.judge.heartbeat import Heartbeat
 
 N_REQUESTS = 8
 REQUEST_CPU_S = 0.1  # each request costs about this much CPU here, whatever the machine's speed: a loop blocked

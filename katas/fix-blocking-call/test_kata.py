@@ -17,9 +17,9 @@ import threading
 import time
 
 import submission
-from judge_heartbeat import Heartbeat
 
 from grader import katakit
+from grader.judge.heartbeat import Heartbeat
 
 ref = katakit.reference()
 _perf_counter = time.perf_counter
