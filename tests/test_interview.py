@@ -204,3 +204,62 @@ def test_plain_mode_reads_both_parts_from_one_pipe(dojo, dojo_env) -> None:
 
     with Store.open(Path(dojo_env["DOJO_HOME"]) / "progress.sqlite3") as store:
         assert store.totals()[0] == 7
+
+
+class _Lines:
+    """The round's line reader: each step either presses Enter (None) or saves an edit and lets the clock run
+    out (a callable)."""
+
+    def __init__(self, steps) -> None:
+        self.steps = list(steps)
+
+    def readline(self, deadline: float) -> str:
+        from grader.quiz import TimeUp
+
+        step = self.steps.pop(0) if self.steps else "time"
+        if step is None:
+            return "\n"
+        if callable(step):
+            step()
+        raise TimeUp()
+
+
+class _NoStore:
+    def record_kata_event(self, slug: str, event: str) -> None:
+        pass
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_time_up_grades_the_file_again_only_when_it_changed(dojo_env, monkeypatch, edited) -> None:
+    """At time-up, an unchanged file graded a second time printed the report just read a second time."""
+    import time
+
+    from rich.console import Console
+
+    from grader import workspace
+    from grader.commands import interview as cmd
+
+    monkeypatch.setenv("DOJO_HOME", dojo_env["DOJO_HOME"])
+    bank = _bank()
+    rnd = interview.plan(bank.questions, bank.katas, {}, minutes=45, count=4, seed=7)
+    graded = []
+
+    def fake_grade(con, katas, k, path, result) -> None:
+        graded.append(path.read_text())
+        result.verdict, result.checks = "failed", result.checks + 1
+
+    monkeypatch.setattr(cmd, "_grade", fake_grade)
+    path = workspace.workspace_file(rnd.kata.slug)
+    # Enter grades the starter; then the clock runs out, after an edit was saved or not.
+    reader = _Lines([None, (lambda: path.write_text("# edited\n")) if edited else "time"])
+    con = Console(record=True, width=80)
+    result = interview.KataResult(rnd.kata.slug, rnd.kata.title, rnd.kata.topics)
+    cmd._kata_part(con, bank.katas, rnd, result, time.monotonic() + 60, _NoStore(), reader)
+    out = con.export_text()
+    assert len(graded) == (2 if edited else 1) and result.checks == len(graded)
+    if edited:
+        assert graded[-1] == "# edited\n" and "graded as it is now" in out
+    else:
+        assert "your last check stands" in out and "graded as it is now" not in out
+    # The clock comes first, so the edge of the line never splits it from its words ("⏱ 0:35" / "left").
+    assert any(line.startswith("⏱ ") and " left · Edit it" in line for line in out.splitlines())

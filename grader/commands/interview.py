@@ -183,23 +183,31 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
     con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), document=True))
     con.print()
     con.print(Text.assemble(("Your file: ", "bold"), str(path)), soft_wrap=True)
+    graded: bytes | None = None  # the file as it was last graded
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             break
+        # The clock first: at the end of the line the terminal's width split it ("⏱ 0:35" / "left").
         con.print(
             Text.assemble(
-                "Edit it in your editor, then press ",
+                (f"⏱ {_clock(left)} left", "bold yellow"),
+                " · Edit it in your editor, then press ",
                 ("Enter", "bold"),
                 " to grade it, or ",
                 ("s Enter", "bold"),
-                " to skip. ",
-                (f"⏱ {_clock(left)} left", "bold yellow"),
+                " to skip.",
             )
         )
         try:
             line = reader.readline(deadline)
         except TimeUp:
+            if graded is not None and graded == _contents(path):
+                # The same file graded again would print the report just read a second time.
+                con.print(
+                    Text("⏱ Time is up: your last check stands (the file has not changed since).", "bold red")
+                )
+                return
             con.print(Text("⏱ Time is up: your file is graded as it is now.", "bold red"))
             _grade(con, katas, k, path, result)
             return
@@ -210,9 +218,17 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
             return
         if line.strip().casefold() in ("s", "skip"):
             return
+        graded = _contents(path)
         _grade(con, katas, k, path, result)
         if result.passed:
             return
+
+
+def _contents(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _grade(con: Console, katas, k, path: Path, result: KataResult) -> None:
