@@ -194,6 +194,10 @@ def test_a_mistyped_slug_suggests_the_closest(dojo) -> None:
     assert code == 2
     assert "no kata 'fx-faild'" in err and "Did you mean 'fx-failed'?" in err
     assert "fx-output-limit" not in err  # no dump of every slug
+    # The command suggested is the one typed, with the slug meant (not `kata show`), and runs as printed.
+    assert "Try `dojo kata check fx-failed`" in err.replace(invocation.prefix(), "dojo")
+    code, _, err = dojo("kata", "start", "fx-pased", "--dir", "my dir")
+    assert "Try `dojo kata start fx-passed --dir 'my dir'`" in err.replace(invocation.prefix(), "dojo")
     code, _, err = dojo("kata", "show", "FX-Passed")
     assert code == 0
 

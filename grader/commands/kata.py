@@ -62,10 +62,29 @@ def _kata(ctx: typer.Context, slug: str) -> Kata:
     slugs = [k.slug for k in bank.katas]
     close = difflib.get_close_matches(slug.casefold(), slugs, n=1, cutoff=0.5)
     if close:
-        hint = f"Did you mean '{close[0]}'? Try `{command('kata', 'show', close[0])}`."
+        hint = f"Did you mean '{close[0]}'? Try `{_same_command(ctx, close[0])}`."
     else:
         hint = f"See them all: `{command('kata', 'list')}`."
     raise UnknownItemError(f"no kata '{slug}'", hint=hint)
+
+
+def _same_command(ctx: typer.Context, slug: str) -> str:
+    """The command the learner typed, with the slug they meant: `kata check fix-blocking-cal` is answered with
+    `kata check fix-blocking-call`, not with another command (`kata show`) that is not what they wanted."""
+    banks = [a for b in state(ctx).extra_banks for a in ("--bank", str(b))]
+    verb, params = ctx.info_name, ctx.params
+    if verb == "interview":
+        return command(*banks, "interview", "--kata", slug)
+    if verb not in ("show", "start", "check", "watch", "hint", "solution", "reset"):
+        verb = "show"
+    args = [*banks, "kata", verb, slug]
+    if params.get("file") is not None:
+        args.append(str(params["file"]))
+    if params.get("folder") is not None:
+        args += ["--dir", str(params["folder"])]
+    if params.get("give_up"):
+        args.append("--give-up")
+    return command(*args)
 
 
 def _kata_here(ctx: typer.Context, slug: str | None, verb: str) -> Kata:
