@@ -18,6 +18,7 @@ import math
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from typing import Any
 
 MAX_MESSAGE = 64 << 20  # a frame larger than this is refused: the reader never allocates what a liar asks for
@@ -28,6 +29,14 @@ _NUMPY_KINDS = "biuf"  # bool, signed, unsigned, float: never object arrays
 
 class WireError(Exception):
     """A malformed or oversized frame, or a closed channel."""
+
+
+class FrameTooLarge(WireError):
+    """A frame over the size the reader accepts right now (refused from its header, before it is read)."""
+
+    def __init__(self, size: int, cap: int) -> None:
+        super().__init__(f"frame of {size} bytes refused (at most {cap} now)")
+        self.size, self.cap = size, cap
 
 
 class NotPlain(Exception):
@@ -140,10 +149,12 @@ class Channel:
             chunks += chunk
         return bytes(chunks)
 
-    def recv(self) -> dict[str, Any]:
+    def recv(self, cap: Callable[[], int] | None = None) -> dict[str, Any]:
+        """The next message. `cap()`, asked once the header is in, may lower the size accepted for this frame."""
         (size,) = _HEADER.unpack(self._read(_HEADER.size))
-        if size > MAX_MESSAGE:
-            raise WireError(f"frame of {size} bytes refused")
+        limit = min(MAX_MESSAGE, cap()) if cap is not None else MAX_MESSAGE
+        if size > limit:
+            raise FrameTooLarge(size, limit)
         message = json.loads(self._read(size))
         if not isinstance(message, dict):
             raise WireError("frame is not an object")

@@ -27,9 +27,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.host.server import describe
-from grader.host.wire import Channel, NotPlain, WireError, decode, encode
+from grader.host.wire import Channel, FrameTooLarge, NotPlain, WireError, decode, encode
 
 _perf_counter = time.perf_counter
+_thread_time = time.thread_time
+# While the judge has no request out, the host has nothing to answer: what it sends then is a callback's few
+# arguments. Parsing JSON holds the judge's GIL for the whole frame, so a big unsolicited frame would stall the
+# judge's own timing of its baseline (a reference that looks slow lets a slow solution pass): refused.
+IDLE_FRAME_MAX = 64 << 10
 
 
 class HostExited(Exception):
@@ -80,7 +85,11 @@ def rebuild(info: dict, depth: int = 0) -> BaseException:
     source = _REBUILD_MODULES.get(module)
     cls = getattr(source, name, None) if source is not None else None
     inner = info.get("exceptions")
-    if isinstance(cls, type) and issubclass(cls, BaseException) and not issubclass(cls, SystemExit):
+    # Exceptions only (and CancelledError, BaseExceptionGroup: cancellation must cross): a KeyboardInterrupt or
+    # GeneratorExit raised again in the judge would stop pytest itself rather than fail a test.
+    if isinstance(cls, type) and (
+        issubclass(cls, Exception) or cls in (asyncio.CancelledError, BaseExceptionGroup)
+    ):
         try:
             if issubclass(cls, BaseExceptionGroup) and isinstance(inner, list) and inner and depth < 8:
                 # An ExceptionGroup arrives with what it holds, so a test can look at its leaves.
@@ -118,6 +127,9 @@ class HostClient:
         self._lock = threading.Lock()
         self.closed: str | None = None
         self.calls: list[CallbackCall] = []  # every callback call, in the order the judge saw them
+        # CPU seconds the judge spent for the host: reading its frames, running the callbacks it called. The judge
+        # cannot tell this from its own work by the OS's counters (same process), so it keeps count here.
+        self.cpu_for_host = 0.0
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="judge-cb")
         self.loop: asyncio.AbstractEventLoop | None = None  # where async callbacks run (the test's loop)
         threading.Thread(target=self._reader, name="judge-host-reader", daemon=True).start()
@@ -216,30 +228,30 @@ class HostClient:
             self.closed = self._exited()
         return self.closed
 
+    def _frame_cap(self) -> int:
+        return 1 << 62 if self._pending else IDLE_FRAME_MAX
+
     def _reader(self) -> None:
         try:
             while True:
-                msg = self.channel.recv()
-                op = msg.get("op")
-                if op == "result":
+                began = _thread_time()
+                try:
+                    msg = self.channel.recv(self._frame_cap)
+                except FrameTooLarge as e:
+                    self.closed = (
+                        f"your code sent the test {e.size} bytes it had not asked for (at most {e.cap} are "
+                        "accepted while no call is waiting for an answer); the connection to it was closed"
+                    )
+                    break
+                try:
+                    self._dispatch(msg)
+                finally:
                     with self._lock:
-                        fut = self._pending.pop(int(msg.get("id") or 0), None)
-                    if fut is None or fut.done():
-                        continue
-                    if "error" in msg:
-                        fut.set_exception(rebuild(msg["error"]))
-                    else:
-                        try:
-                            fut.set_result(self.decode(msg.get("ok")))
-                        except Exception as e:
-                            fut.set_exception(e)
-                elif op == "callback":
-                    self._run_callback(msg)
-                elif op == "cb_cancel":
-                    self._cancel_callback(int(msg.get("id") or 0))
-        except (WireError, OSError, ValueError, KeyError, TypeError):
+                        self.cpu_for_host += _thread_time() - began
+        except Exception:  # a closed channel, or junk (even JSON nested too deep to parse): the host is gone
             pass
-        why = self._gone()
+        why = self._gone()  # asked first: the host is still running if it only sent junk
+        self.channel.close()  # so a host still running sees the end too, and leaves rather than waits for requests
         with self._lock:
             pending, self._pending = self._pending, {}
         for fut in pending.values():
@@ -247,6 +259,25 @@ class HostClient:
                 fut.set_exception(HostExited(why))
         for running in list(self._cb_running.values()):
             running.cancel()
+
+    def _dispatch(self, msg: dict) -> None:
+        op = msg.get("op")
+        if op == "result":
+            with self._lock:
+                fut = self._pending.pop(int(msg.get("id") or 0), None)
+            if fut is None or fut.done():
+                return
+            if "error" in msg:
+                fut.set_exception(rebuild(msg["error"]))
+            else:
+                try:
+                    fut.set_result(self.decode(msg.get("ok")))
+                except Exception as e:
+                    fut.set_exception(e)
+        elif op == "callback":
+            self._run_callback(msg)
+        elif op == "cb_cancel":
+            self._cancel_callback(int(msg.get("id") or 0))
 
     def _run_callback(self, msg: dict) -> None:
         cb_id = int(msg.get("id") or 0)
@@ -272,7 +303,7 @@ class HostClient:
             else:
                 fut = self.pool.submit(asyncio.run, fn(*args, **kwargs))
         else:
-            fut = self.pool.submit(fn, *args, **kwargs)
+            fut = self.pool.submit(self._counted, fn, args, kwargs)
         self._cb_running[cb_id] = fut
 
         def done(f: concurrent.futures.Future) -> None:
@@ -291,6 +322,14 @@ class HostClient:
                 self._cb_reply(cb_id, ok=f.result())
 
         fut.add_done_callback(done)
+
+    def _counted(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        began = _thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            with self._lock:
+                self.cpu_for_host += _thread_time() - began
 
     async def _own_task(self, cb_id: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
         """Run an async callback in a task whose handle we keep, so a cancel from the host reaches it for real."""

@@ -98,6 +98,13 @@ class Meter:
             with contextlib.suppress(psutil.Error):
                 self.host = psutil.Process(host_pid)
 
+    def for_host(self) -> float:
+        """CPU seconds the judge spent on the host's behalf (reading its frames, running callbacks it called)."""
+        from grader.judge import session
+
+        run = session._current
+        return run.client.cpu_for_host if run is not None else 0.0
+
     def ours(self) -> float:
         # The host is a child of the judge: its tree is inside the judge's, counted once.
         return _tree_cpu(self.me)
@@ -141,14 +148,16 @@ def _run_round(
     for i in order:
         judged_here = meter is not None and i != 2
         if judged_here:
-            ours0, own0 = meter.ours(), _judge_own_cpu(meter.me)
+            ours0, own0, asked0 = meter.ours(), _judge_own_cpu(meter.me), meter.for_host()
         start = _perf_counter()
         results[i] = fns[i](x)
         walls[i] = _perf_counter() - start
         if judged_here:
             # Everything of ours (the judge's tree, the host's processes and the orphans it left to us) minus the
             # judge alone: what the host's side used while it was not being called.
+            # Plus what the judge itself spent on the host's behalf meanwhile (frames it sent unasked hold the GIL).
             host_s += max(0.0, (meter.ours() - ours0) - (_judge_own_cpu(meter.me) - own0))
+            host_s += meter.for_host() - asked0
     return host_s
 
 
