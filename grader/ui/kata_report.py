@@ -119,18 +119,20 @@ def _timings(console: Console, v: Verdict) -> None:
     """One block per timing (what, measured, baseline, ratio, threshold), readable at 60 columns."""
     console.print()
     console.print(Text("Timings", "bold"))
+    from rich.table import Table
+
     for tm in v.timings:
         unit = tm.get("unit", "s")
         ok = tm.get("passed")
-        console.print(
-            Text.assemble(
-                "  ",
-                ("✔" if ok else "✘", "green" if ok else "red"),
-                " ",
-                (f"{tm.get('name')}", "bold"),
-                f": {tm.get('what', '')}" if tm.get("what") else "",
-            )
+        # A grid, so that a description that wraps goes on under its own first word, not at the left edge.
+        head = Table.grid()
+        head.add_column(no_wrap=True)
+        head.add_column()
+        head.add_row(
+            Text.assemble("  ", ("✔" if ok else "✘", "green" if ok else "red"), " "),
+            Text.assemble((f"{tm.get('name')}", "bold"), f": {tm.get('what', '')}" if tm.get("what") else ""),
         )
+        console.print(head)
         threshold = ("≥ " if unit == "x" else "≤ ") + _num(tm.get("threshold"), unit)
         parts = [
             f"measured {_num(tm.get('measured'), unit)}",
