@@ -168,6 +168,21 @@ def whole_words(text: str) -> str:
     return (head[:cut] if cut > 0 else head).rstrip(" ,;:") + " …"
 
 
+def repeats(note: str, said: Iterable[str]) -> bool:
+    """Whether a note only repeats what a message says already, in other words at its start: "the event loop
+    was blocked at f.py:21 in g()" after "... It was blocked at f.py:21 in g()." (a tail holding most of the
+    note, found whole in a message, is the same fact)."""
+    words = note.split()
+    flat = [" ".join(m.split()) for m in said if m]
+    for i in range(len(words)):
+        tail = " ".join(words[i:])
+        if len(tail) < 0.6 * len(" ".join(words)):
+            break
+        if any(tail in m for m in flat):
+            return True
+    return False
+
+
 class Localizer:
     """Rewrites the grader's words for the learner: `submission.py:21` becomes their file and line, a kata test's
     `(test_kata.py:123)` becomes the assertion quoted from that line, `dojo ...` becomes a command that runs in
@@ -213,7 +228,7 @@ class Localizer:
     def test(self, t: TestResult) -> TestResult:
         message = self.text(t.message)
         # A note that repeats the test's own message says nothing new: each fact is shown once.
-        notes = [n for n in (self.text(n) for n in t.notes) if n and n != message]
+        notes = [n for n in (self.text(n) for n in t.notes) if n and not repeats(n, [message])]
         return replace(t, message=message, notes=notes, output=self.text(t.output))
 
     def verdict(self, v: Verdict) -> Verdict:
@@ -225,8 +240,8 @@ class Localizer:
             if first and message.endswith(first) and len(message) > len(first):
                 message = message[: -len(first)].rstrip(" :;")
                 break
-        shown_in_tests = {t.message for t in tests} | {n for t in tests for n in t.notes}
-        notes = [n for n in (self.text(n) for n in v.notes) if n and n not in shown_in_tests]
+        shown_in_tests = [t.message for t in tests] + [n for t in tests for n in t.notes]
+        notes = [n for n in (self.text(n) for n in v.notes) if n and not repeats(n, shown_in_tests)]
         diagnosis = None
         if v.diagnosis is not None:
             d = v.diagnosis

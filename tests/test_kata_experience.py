@@ -124,6 +124,50 @@ def test_a_failure_is_shown_once_and_never_cut_mid_word(dojo, tmp_path, monkeypa
     assert data["message"] == "1 of 2 tests failed; first: test_both_ways"
 
 
+BLOCKED = (
+    "loop lag: slowest answer of your event loop to the test's 10 ms pings during fetch_all was 905 ms, the limit "
+    "is 100 ms. It was blocked at submission.py:21 in fetch_one(), calling blocking_fetch(). A blocking call "
+    "inside a coroutine freezes every task on the loop"
+)
+BLOCKED_NOTE = "the event loop was blocked at submission.py:21 in fetch_one(), calling blocking_fetch()"
+TIMING = {
+    "name": "loop lag",
+    "what": "slowest answer of your event loop to the test's 10 ms pings during fetch_all",
+    "measured": 0.905,
+    "threshold": 0.1,
+    "unit": "s",
+    "passed": False,
+}
+
+
+def _blocked_verdict(kata, path, on_record=None) -> Verdict:
+    test = Result(
+        "test_loop_stays_responsive", "failed", BLOCKED, "too_slow", timings=[TIMING], notes=[BLOCKED_NOTE]
+    )
+    return Verdict(kata.slug, "too_slow", "correct, but too slow", [test], 6.5, notes=[BLOCKED_NOTE])
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_a_note_that_says_the_message_again_in_other_words_is_left_out(dojo, tmp_path, monkeypatch, columns):
+    """fix-blocking-call said where the loop was blocked twice: in the message ("It was blocked at f.py:21 ...")
+    and in a note ("the event loop was blocked at f.py:21 ..."). The timing's description, when it wraps, goes
+    on under its first word, not at the left edge."""
+    from grader import runner
+
+    monkeypatch.setattr(runner, "grade", _blocked_verdict)
+    monkeypatch.chdir(tmp_path)
+    mine = _copy(tmp_path, "fx-failed", "loop.py").name
+    code, out, _ = dojo("kata", "check", "fx-failed", mine, columns=columns)
+    flat = " ".join(out.split())
+    assert code == 1 and flat.count(f"blocked at {mine}:21 in fetch_one()") == 1, out
+    assert "note:" not in out
+    timing = out[out.index("Timings") :].splitlines()[1:3]
+    assert timing[0].startswith("  ✘ loop lag: slowest") and timing[1].startswith("    "), out
+    code, out, _ = dojo("kata", "check", "fx-failed", mine, "--json")
+    data = json.loads(out)
+    assert data["tests"][0]["notes"] == [] and data["notes"] == []
+
+
 # --- point 6 and 7 are in test_kata_cli.py (reset twice, two katas in one folder) ----------------------------
 
 # --- point 8: narrow terminals -------------------------------------------------------------------------------
