@@ -173,10 +173,12 @@ def judge_speedup(
     max_rounds: int = 8,
     floor: float = 1.3,
     share: float = 0.8,
+    budget_s: float = 8.0,
 ) -> SpeedupResult:
     """Measure and decide; `check(input, got, expected)` verifies every candidate result against the serial
     result of the same round (a wrong answer raises)."""
     meter = Meter(host_pid)
+    began = time.monotonic()
     fns = [serial, reference, candidate]
     clean: list[tuple[float, float, float]] = []
     spoiled = 0
@@ -212,8 +214,10 @@ def judge_speedup(
             spoiled += 1
         else:
             clean.append((walls[0], walls[1], walls[2]))
-        if done >= max_rounds:
-            break
+        if done >= max_rounds or time.monotonic() - began > budget_s:
+            break  # a learner waits for every round: past the budget, decide with what we have (or say so)
+        if not clean and spoiled >= 3:
+            break  # the machine stays busy: more rounds would only make the wait longer
         if len(clean) >= rounds:
             ref = statistics.median(s / r for s, r, _ in clean)
             cand = statistics.median(s / c for s, _, c in clean)
