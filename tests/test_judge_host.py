@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,38 @@ def test_the_judge_never_imports_the_ui() -> None:
         text = path.read_text(encoding="utf-8")
         for lib in ("typer", "questionary", "rich", "grader.ui", "grader.commands"):
             assert f"import {lib}" not in text and f"from {lib}" not in text, f"{path.name} imports {lib}"
+
+
+def test_a_host_cannot_flood_the_judge(host, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unasked big frames, and callbacks beyond what the judge can keep, close the channel with a reason: the judge
+    has no memory limit, and parsing a big frame holds its GIL while it may be timing its own baseline."""
+    from grader.judge import client as client_module
+
+    monkeypatch.setattr(client_module, "CALLBACK_BYTES", 1 << 20)
+    sub = host(
+        """
+        import gc, threading, time
+        def unasked():
+            chan = next(o for o in gc.get_objects() if type(o).__name__ == "Channel")
+            def later():
+                time.sleep(0.2)
+                chan.send({"op": "noise", "pad": "y" * 200_000})
+            threading.Thread(target=later).start()
+            return "sent"
+        """
+    )
+    assert sub.unasked() == "sent"
+    time.sleep(0.6)  # no request out: the unasked 200 kB frame arrives and is refused from its header
+    with pytest.raises(HostExited, match="had not asked for"):
+        sub.unasked()
+
+    sub = host(
+        """
+        def flood(report):
+            for _ in range(40):
+                report("x" * 50_000)
+            return "done"
+        """
+    )
+    with pytest.raises(HostExited, match="more than the test can keep"):
+        sub.flood(lambda text: len(text))

@@ -134,6 +134,7 @@ class Channel:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self._send_lock = threading.Lock()
+        self.last_size = 0  # bytes of the last frame received (the judge budgets what the host may send)
 
     def send(self, message: dict[str, Any]) -> None:
         data = json.dumps(message, separators=(",", ":")).encode()
@@ -155,6 +156,7 @@ class Channel:
         limit = min(MAX_MESSAGE, cap()) if cap is not None else MAX_MESSAGE
         if size > limit:
             raise FrameTooLarge(size, limit)
+        self.last_size = size
         message = json.loads(self._read(size))
         if not isinstance(message, dict):
             raise WireError("frame is not an object")

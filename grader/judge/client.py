@@ -35,6 +35,10 @@ _thread_time = time.thread_time
 # arguments. Parsing JSON holds the judge's GIL for the whole frame, so a big unsolicited frame would stall the
 # judge's own timing of its baseline (a reference that looks slow lets a slow solution pass): refused.
 IDLE_FRAME_MAX = 64 << 10
+# The judge keeps every callback call (with its arguments) for the kata's tests, and has no memory limit of its own:
+# a host calling back without end, or with huge arguments, would grow it until the machine runs out of memory.
+CALLBACK_BYTES = 256 << 20
+CALLBACK_CALLS = 1_000_000
 
 
 class HostExited(Exception):
@@ -130,6 +134,7 @@ class HostClient:
         # CPU seconds the judge spent for the host: reading its frames, running the callbacks it called. The judge
         # cannot tell this from its own work by the OS's counters (same process), so it keeps count here.
         self.cpu_for_host = 0.0
+        self._callback_bytes = 0
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="judge-cb")
         self.loop: asyncio.AbstractEventLoop | None = None  # where async callbacks run (the test's loop)
         threading.Thread(target=self._reader, name="judge-host-reader", daemon=True).start()
@@ -243,6 +248,15 @@ class HostClient:
                         "accepted while no call is waiting for an answer); the connection to it was closed"
                     )
                     break
+                if msg.get("op") == "callback":
+                    self._callback_bytes += self.channel.last_size
+                    if self._callback_bytes > CALLBACK_BYTES or len(self.calls) >= CALLBACK_CALLS:
+                        self.closed = (
+                            f"your code called the test's functions {len(self.calls)} times with "
+                            f"{self._callback_bytes >> 20} MiB of arguments, more than the test can keep "
+                            f"({CALLBACK_CALLS} calls, {CALLBACK_BYTES >> 20} MiB); the connection to it was closed"
+                        )
+                        break
                 try:
                     self._dispatch(msg)
                 finally:
