@@ -27,7 +27,12 @@ class InteractiveIO:
         return self._con
 
     def show_intro(self, text: str) -> None:
-        self.stream.write(ansi.Painter(ansi.use_color(self.stream))(text, "dim") + "\n")
+        import textwrap
+
+        # Wrapped between words here: the terminal would break the line anywhere ("as you give it" / "; Ctrl-C").
+        width = shutil.get_terminal_size().columns
+        paint = ansi.Painter(ansi.use_color(self.stream))
+        self.stream.write("".join(paint(line, "dim") + "\n" for line in textwrap.wrap(text, width) or [""]))
 
     def show_question(self, p: Presented, index: int, total: int, remaining: float | None) -> None:
         width = shutil.get_terminal_size().columns
