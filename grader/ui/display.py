@@ -209,13 +209,28 @@ def show_explanation(con: Console, q) -> None:
     con.print(Panel(render(q.explanation), title="Why", title_align="left", border_style="blue", padding=(0, 1)))
     from grader.lessons import read_more
 
-    refs = Text("Read more: ", style="dim")
-    for i, ref in enumerate(read_more(q)):
-        if i:
-            refs.append("  ·  ", style="dim")
+    found = read_more(q)
+    if not found:
+        return
+
+    def style(ref: str) -> str:
         # The lesson comes first, as a command to run; then the official docs, as links.
-        refs.append(ref, style=f"dim link {ref}" if ref.startswith("http") else "bold")
-    con.print(Padding(refs, (0, 1)))
+        return f"dim link {ref}" if ref.startswith("http") else "bold"
+
+    if len(" Read more: ") + sum(len(r) for r in found) + 5 * (len(found) - 1) <= con.width:
+        refs = Text("Read more: ", style="dim")
+        for i, ref in enumerate(found):
+            if i:
+                refs.append("  ·  ", style="dim")
+            refs.append(ref, style=style(ref))
+        con.print(Padding(refs, (0, 1)))
+        return
+    # Too long for one line: each on a line of its own and never folded by us, because a command or a link
+    # broken across lines ("uv run dojo learn" / "'gil#...'", "...interp" / "reter-lock") can be neither run
+    # nor clicked; one longer than the terminal is left to the terminal's own soft wrap.
+    con.print(Padding(Text("Read more:", style="dim"), (0, 1)))
+    for ref in found:
+        con.print(Text.assemble("   ", (ref, style(ref))), soft_wrap=True)
 
 
 def show_model_answer(con: Console, p: Presented) -> None:
