@@ -129,3 +129,68 @@ def test_choices_show_code_as_the_feedback_does_without_backticks(screen, tmp_pa
     s.keys("Enter")
     done = s.wait_for("Session summary")
     assert "`" not in done.partition("Why")[0]
+
+
+NARROW = """\
+format_version: 1
+topic: narrow
+title: Long lines at 60 columns
+questions:
+  - id: n-timeout
+    type: single_choice
+    difficulty: 1
+    prompt: Which statement is correct?
+    choices:
+      - text: "`asyncio.timeout()` (3.11+) bounds a whole block of awaits: at the deadline it cancels the current task and turns that CancelledError into TimeoutError at the end of the `async with`"
+        correct: true
+      - text: "`wait_for()` runs the awaitable in a worker thread"
+        feedback: No thread is involved.
+    explanation: "`timeout()` cancels the task at the deadline."
+    hints: [Think about what the deadline does to the task.]
+    references: [https://docs.python.org/3/library/asyncio-task.html, https://peps.python.org/pep-0492/]
+  - id: n-lock
+    type: short_answer
+    difficulty: 1
+    prompt: Which threading class makes counter += 1 safe?
+    answer: [threading.Lock, Lock]
+    explanation: A lock.
+    hints: [One thread at a time.]
+    references: [https://docs.python.org/3/library/threading.html]
+"""
+
+
+def test_at_60_columns_nothing_is_broken_by_the_terminal(screen, tmp_path):
+    """At 60 columns the terminal itself broke what the app printed unwrapped: the intro ("as you give it" /
+    "; Ctrl-C"), the keys after a prompt ("? for a hint (" / "1 left))"), a choice's wrapped line started one
+    column off, and "Read more" put a lone "·" on a line and cut a link in two."""
+    (tmp_path / "bank" / "questions").mkdir(parents=True)
+    (tmp_path / "bank" / "questions" / "narrow.yaml").write_text(NARROW)
+    s = screen("--bank", str(tmp_path / "bank"), "quiz", "--topic", "narrow", "--seed", "2", width=60)
+    asked = s.wait_for("Enter to choose")
+    lines = asked.splitlines()
+    flat = " ".join(asked.split())
+    assert "Every answer is saved as you give it; Ctrl-C stops with a summary." in flat
+    assert not any(line.startswith((";", ")")) for line in lines), asked
+    assert any(line.strip() == "(↑↓ to move, Enter to choose · ? for a hint (1 left))" for line in lines), asked
+    # The long choice's lines: the first after the pointer, the others under it, none one column off.
+    at = next(i for i, line in enumerate(lines) if "bounds a whole block" in line)
+    more = [line for line in lines[at + 1 : at + 4] if line.strip() and "wait_for()" not in line]
+    assert more and all(line.startswith("   ") and line[3] != " " for line in more), asked
+    # The long choice is picked: the answered prompt shows it whole, not cut at the edge ("a whole bloc").
+    pointed = next(line for line in lines if "»" in line)
+    s.keys("Enter" if "bounds a whole block" in pointed else "Down", *([] if "bounds" in pointed else ["Enter"]))
+    done = s.wait_for("Press any key")
+    answered = " ".join(done.partition("? Your answer:")[2].partition("Correct")[0].split())
+    assert answered.startswith("asyncio.timeout() (3.11+) bounds a whole block of awaits:"), done
+    assert answered.endswith("at the end of the async with ✔"), done
+    refs = done.partition("Read more")[2].splitlines()
+    assert not any(line.strip() == "·" for line in refs), done
+    urls = [line.strip() for line in refs if "https://" in line]
+    assert urls[:2] == ["https://docs.python.org/3/library/asyncio-task.html", "https://peps.python.org/pep-0492/"]
+    s.keys("Space")
+    typed = s.wait_for("type it, then Enter")
+    assert any(line.strip() == "(type it, then Enter · ? for a hint (1 left))" for line in typed.splitlines())
+    s.keys("threading.Lock", "Enter")
+    done = s.wait_for("Session summary")
+    # The answer stands alone after the prompt, without the keys between them.
+    assert "? Your answer: threading.Lock" in done and "(type it" not in done, done

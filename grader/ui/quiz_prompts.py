@@ -46,8 +46,18 @@ MESSAGES = {
 }
 
 
-def _instruction(base: str, hints_left: int) -> str:
-    return f"({base}{f' · ? for a hint ({hints_left} left)' if hints_left else ''})"
+def _instruction(base: str, hints_left: int, message: str = "") -> str:
+    """The keys, after the prompt's message when the whole line fits the terminal; else on a line of its own,
+    because the terminal would break it anywhere ("? for a hint (" / "1 left))" at 60 columns)."""
+    import shutil
+
+    full = f"({base}{f' · ? for a hint ({hints_left} left)' if hints_left else ''})"
+    width = shutil.get_terminal_size().columns
+    # "? " + the message's last line + " " + the keys + a space or the cursor after them.
+    if 2 + len(message.rsplit("\n", 1)[-1]) + 1 + len(full) + 1 <= width:
+        return full
+    short = f"({base}{' · ? for a hint' if hints_left else ''})"
+    return "\n  " + (full if len(full) + 3 <= width else short)
 
 
 def _title(text: str, indent: int) -> str:
@@ -59,7 +69,12 @@ def _title(text: str, indent: int) -> str:
     width = max(30, shutil.get_terminal_size().columns - indent - 2)
     lines = []
     for line in text.split("\n"):
-        lines += textwrap.wrap(line, width, drop_whitespace=False, replace_whitespace=False) or [""]
+        # A line's own indentation (program output) is kept, and carried onto the lines it wraps onto; the space
+        # at a break is dropped, else it would start the next line one column off ("TimeoutError\n    at").
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        lines += textwrap.wrap(
+            line, width, subsequent_indent=lead, replace_whitespace=False, break_on_hyphens=False
+        ) or [""]
     return ("\n" + " " * indent).join(lines)
 
 
@@ -179,26 +194,35 @@ def ask(p: Presented, *, hints_left: int = 0, deadline: float | None = None):
         prompt = questionary.select(
             MESSAGES[q.type],
             choices=_choices(options, list(p.order), 3),
-            instruction=_instruction("↑↓ to move, Enter to choose", hints_left),
+            instruction=_instruction("↑↓ to move, Enter to choose", hints_left, MESSAGES[q.type]),
             style=STYLE,
         )
+        prompt.application.erase_when_done = True
         got = run(prompt, keys=_hint_keys(hints_left), deadline=deadline)
-        return got if got == HINT else Response(picked=(got,))
+        if got == HINT:
+            return HINT
+        _print_answered(MESSAGES[q.type], [options[list(p.order).index(got)]])
+        return Response(picked=(got,))
     if q.type == "multiple_choice":
+        options = [statement(t) for t in p.options]
         prompt = questionary.checkbox(
             MESSAGES[q.type],
-            choices=_choices([statement(t) for t in p.options], list(p.order), 5),
-            instruction=_instruction("Space to select, Enter to confirm", hints_left),
+            choices=_choices(options, list(p.order), 5),
+            instruction=_instruction("Space to select, Enter to confirm", hints_left, MESSAGES[q.type]),
             validate=lambda picked: bool(picked) or "Select at least one choice with Space, then press Enter.",
             style=STYLE,
         )
+        prompt.application.erase_when_done = True
         got = run(prompt, keys=_hint_keys(hints_left), deadline=deadline)
-        return got if got == HINT else Response(picked=tuple(sorted(got)))
+        if got == HINT:
+            return HINT
+        _print_answered(MESSAGES[q.type], [options[list(p.order).index(v)] for v in p.order if v in got])
+        return Response(picked=tuple(sorted(got)))
     if q.type == "true_false":
         prompt = questionary.select(
             MESSAGES[q.type],
             choices=[questionary.Choice("True", value=True), questionary.Choice("False", value=False)],
-            instruction=_instruction("↑↓ to move, Enter to choose", hints_left),
+            instruction=_instruction("↑↓ to move, Enter to choose", hints_left, MESSAGES[q.type]),
             style=STYLE,
         )
         got = run(prompt, keys=_hint_keys(hints_left), deadline=deadline)
@@ -214,17 +238,20 @@ def ask(p: Presented, *, hints_left: int = 0, deadline: float | None = None):
 
 def _ask_text(message: str, hints_left: int, deadline: float | None, *, required: bool):
     base = "type it, then Enter" if required else "a few sentences, then Enter; empty is fine"
-    hint_part = f" · ? for a hint ({hints_left} left)" if hints_left else ""
     prompt = questionary.text(
         message,
-        instruction=f"({base}{hint_part})",
+        instruction=_instruction(base, hints_left, message),
         validate=(lambda t: bool(t.strip()) or "Type an answer first.") if required else None,
         style=STYLE,
     )
+    # Erased when done and printed again without the keys, which questionary would leave between the prompt
+    # and the answer ("? Your answer:  (type it, then Enter) threading.Lock").
+    prompt.application.erase_when_done = True
     got = run(prompt, deadline=deadline, on_empty_line={"?": HINT})
     # `?` pasted, or `h` / `hint` typed with hints left: a request, never an answer.
     if got == HINT or got.strip() == "?" or (hints_left and got.strip().casefold() in HINT_WORDS):
         return HINT
+    _print_answered(message, [got.strip()] if got.strip() else [])
     return Response(text=got.strip())
 
 
@@ -243,10 +270,11 @@ def _ask_ordering(p: Presented, hints_left: int, deadline: float | None):
         base = "↑↓ to move, Enter to choose" + (", Backspace to undo" if placed else "")
         step = f"What comes {ORDINALS[len(placed)]}?" if len(placed) < len(ORDINALS) else "What comes next?"
         so_far = "".join(f"\n  {k}. {_title(text_of[i], 5)}" for k, i in enumerate(placed, 1))
+        message = f"Your order so far:{so_far}\n  {step}" if placed else step
         prompt = questionary.select(
-            f"Your order so far:{so_far}\n  {step}" if placed else step,
+            message,
             choices=_choices([text for text, _ in left], [i for _, i in left], 3),
-            instruction=_instruction(base, hints_left if not placed else 0),
+            instruction=_instruction(base, hints_left if not placed else 0, message),
             style=STYLE,
         )
         prompt.application.erase_when_done = True
@@ -262,6 +290,26 @@ def _ask_ordering(p: Presented, hints_left: int, deadline: float | None):
     placed += [i for i in p.order if i not in placed]
     _print_order([text_of[i] for i in placed])
     return Response(picked=tuple(placed))
+
+
+def _print_answered(message: str, picks: list[str]) -> None:
+    """The answered prompt, in place of questionary's: that one puts the choice on the prompt's line and cuts it
+    at the terminal's edge ("? Your answer: ... a whole bloc"), and says "done (2 selections)" for several.
+    A pick that fits goes on the prompt's line; otherwise each goes below, wrapped between words."""
+    import shutil
+
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+
+    tokens = [("class:qmark", "? "), ("class:question", message)]
+    width = shutil.get_terminal_size().columns
+    if len(picks) == 1 and "\n" not in picks[0] and 2 + len(message) + 1 + len(picks[0]) <= width:
+        tokens.append(("class:answer", f" {picks[0]}"))
+    elif len(picks) == 1:
+        tokens.append(("class:answer", f"\n   {_title(picks[0], 3)}"))
+    else:
+        tokens += [("class:answer", f"\n   • {_title(pick, 5)}") for pick in picks]
+    print_formatted_text(FormattedText(tokens), style=STYLE)
 
 
 def _print_order(items: list[str]) -> None:
