@@ -161,6 +161,16 @@ def _run_round(
     return host_s
 
 
+def _host_interfered(host_busy: list[tuple[float, float]], done: int) -> None:
+    cpu, wall = sum(h for h, _ in host_busy), sum(w for _, w in host_busy)
+    raise AssertionError(  # a failed test (the submission's doing), never noise or inconclusive
+        f"your code's processes used {cpu:.2f} s of CPU in {wall:.2f} s while the test timed its own serial version "
+        f"and the reference ({len(host_busy)} of {done} rounds), when your code was not being called. Work between "
+        "calls slows the baseline it is compared with, so no speed-up can be judged: let your processes finish (or "
+        "wait idle) before the function returns"
+    )
+
+
 def judge_speedup(
     *,
     make_input: Callable[[], Any],
@@ -202,13 +212,7 @@ def judge_speedup(
         if judge_wall > 0 and (host_s - HOST_SLACK_S) / judge_wall > HOST_CORES:
             host_busy.append((host_s, judge_wall))
             if len(host_busy) >= HOST_ROUNDS_FAIL:
-                cpu, wall = sum(h for h, _ in host_busy), sum(w for _, w in host_busy)
-                raise AssertionError(  # a failed test (the submission's doing), never noise or inconclusive
-                    f"your code's processes used {cpu:.2f} s of CPU in {wall:.2f} s while the test timed its own "
-                    f"serial version and the reference ({len(host_busy)} of {done} rounds), when your code was not "
-                    "being called. Work between calls slows the baseline it is compared with, so no speed-up can "
-                    "be judged: let your processes finish (or wait idle) before the function returns"
-                )
+                _host_interfered(host_busy, done)
             bad = True  # once may be a hiccup (a worker exiting late): measure that round again
         if bad:
             spoiled += 1
@@ -226,6 +230,8 @@ def judge_speedup(
                 break  # clearly on one side: no need for more rounds
             if len(clean) >= rounds + 3:
                 break
+    if host_busy and 2 * len(host_busy) > done:
+        _host_interfered(host_busy, done)  # the rounds ran out (time budget) with the host busy in most of them
     serial_s = statistics.median(w[0] for w in clean) if clean else 0.0
     if len(clean) < 2:
         return SpeedupResult(0, 0, 0, 0, len(clean), spoiled, serial_s, "inconclusive", "busy")
