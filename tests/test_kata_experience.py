@@ -168,6 +168,32 @@ def test_a_note_that_says_the_message_again_in_other_words_is_left_out(dojo, tmp
     assert data["tests"][0]["notes"] == [] and data["notes"] == []
 
 
+def _long_named_verdict(kata, path, on_record=None) -> Verdict:
+    v = _deadlock_verdict(kata, path)
+    v.tests[1].name = "test_audits_during_transfers_see_a_consistent_total"
+    return v
+
+
+def test_the_workspace_file_is_named_in_full_once_then_by_its_name(dojo, tmp_path, monkeypatch) -> None:
+    """At 60 columns a thread dump named the whole workspace path at every line, each cut mid-word
+    ("/tmp/.../lock_ord" / "ering_deadlock.py:32"); a long test name went on at the left edge."""
+    from grader import runner, workspace
+
+    monkeypatch.setattr(runner, "grade", _long_named_verdict)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert dojo("kata", "start", "fx-failed")[0] == 0
+    full = str(workspace.workspace_file("fx-failed"))
+    code, out, _ = dojo("kata", "check", "fx-failed", columns=60)
+    assert code == 1 and out.count(full) == 1, out  # once, whole (the terminal wraps it, not us)
+    flat = " ".join(out.split())
+    assert "transfer-0: fx_failed.py:19 transfer(src=563" in flat and "submission.py" not in out
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "test_audits_during" in line)
+    assert lines[at].startswith("  ✘ failed   test_audits_during"), out
+    assert lines[at + 1].startswith(" " * 13) and lines[at + 1].strip(), out  # goes on under the name
+
+
 # --- point 6 and 7 are in test_kata_cli.py (reset twice, two katas in one folder) ----------------------------
 
 # --- point 8: narrow terminals -------------------------------------------------------------------------------

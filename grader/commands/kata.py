@@ -245,7 +245,9 @@ def grade_and_report(
         store.record_kata_attempt(k.slug, v.verdict, v.duration_s, str(path))
         statuses = store.kata_statuses(x.slug for x in katas)
     if not as_json:
-        loc = workspace.Localizer(k, shown)
+        # The report's first lines give the whole path once; in the messages, which name it at every line of a
+        # thread dump, the file's own name says which file (each kata's is named after it) and fits the line.
+        loc = workspace.Localizer(k, shown if given else path.name)
         after = None
         if v.passed and suggest_next:
             nxt = workspace.next_kata(katas, statuses, after=k.slug)

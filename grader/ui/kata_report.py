@@ -98,9 +98,16 @@ def _label(t) -> str:
 
 
 def _tests(console: Console, v: Verdict) -> None:
+    from rich.table import Table
+
+    # A grid, so that a test name too long for the line goes on under itself, not at the left edge.
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for t in v.tests:
         sym, colour = ICON.get(t.status, ("?", ""))
-        console.print(Text.assemble("  ", (sym, colour), " ", (f"{_label(t):8}", "bold"), " ", t.name))
+        grid.add_row(Text.assemble("  ", (sym, colour), " ", (f"{_label(t):8}", "bold"), " "), t.name)
+    console.print(grid)
     for t in v.tests:
         if t.status == "passed" or not (t.message or t.notes or t.output):
             continue
@@ -158,9 +165,13 @@ def render(
     kata is done."""
     style = STYLE[v.verdict]
     head = Text.assemble((v.verdict.upper().replace("_", " "), style), "  ", v.kata, f"  ({v.duration_s:.1f} s)")
-    if file:
+    if file and len(head) + 2 + len(file) <= console.width:
         head.append(f"  {file}", "dim")
+        file = ""
     console.print(head)
+    if file:
+        # A path is never folded by us: the terminal's own wrap keeps it one line to copy or click.
+        console.print(Text(file, "dim"), soft_wrap=True)
     if v.message:
         with_commands(console, "", v.message)
     if v.tests:
