@@ -194,3 +194,39 @@ def test_at_60_columns_nothing_is_broken_by_the_terminal(screen, tmp_path):
     done = s.wait_for("Session summary")
     # The answer stands alone after the prompt, without the keys between them.
     assert "? Your answer: threading.Lock" in done and "(type it" not in done, done
+
+
+EXPLAIN = """\
+format_version: 1
+topic: explaining
+title: An explain question at 60 columns
+questions:
+  - id: e-loop
+    type: explain
+    difficulty: 2
+    prompt: Explain why an async web framework keeps blocking calls off the event loop.
+    answer: One thread runs every task; a blocking call stops them all.
+    rubric: [one thread, every task waits]
+    explanation: The loop runs all tasks on one thread.
+    hints: [Think about who else is waiting.]
+    references: [https://docs.python.org/3/library/asyncio-dev.html]
+"""
+
+
+def test_an_explain_question_and_its_rating_fit_60_columns(screen, tmp_path):
+    """The keys of the explanation prompt and of the rating, and the rating once chosen, were broken by the
+    terminal at 60 columns ("(be honest" / ": this decides", "Good: I co" / "vered")."""
+    (tmp_path / "bank" / "questions").mkdir(parents=True)
+    (tmp_path / "bank" / "questions" / "explaining.yaml").write_text(EXPLAIN)
+    s = screen("--bank", str(tmp_path / "bank"), "quiz", "--topic", "explaining", width=60)
+    asked = s.wait_for("empty is fine")
+    assert not any(line.startswith((")", ":")) for line in asked.splitlines()), asked
+    s.keys("One thread runs every task, so a blocking call freezes all of them until it returns.", "Enter")
+    rating = s.wait_for("How did you do")
+    lines = [line.strip() for line in rating.splitlines()]
+    assert "(be honest: this decides when you see it again)" in lines, rating
+    answered = " ".join(rating.partition("? Your explanation:")[2].partition("Model answer")[0].split())
+    assert answered.startswith("One thread runs every task, so a blocking call freezes all of them until it")
+    s.keys("Enter")
+    done = s.wait_for("Rated Good")
+    assert "Good: I covered the key points" in [line.strip() for line in done.splitlines()], done

@@ -49,15 +49,24 @@ MESSAGES = {
 def _instruction(base: str, hints_left: int, message: str = "") -> str:
     """The keys, after the prompt's message when the whole line fits the terminal; else on a line of its own,
     because the terminal would break it anywhere ("? for a hint (" / "1 left))" at 60 columns)."""
-    import shutil
-
     full = f"({base}{f' · ? for a hint ({hints_left} left)' if hints_left else ''})"
+    return _fit(message, full, f"({base}{' · ? for a hint' if hints_left else ''})")
+
+
+def _fit(message: str, *candidates: str) -> str:
+    """The first candidate (longest first) after the message on its line, else on a line of its own, else
+    wrapped between words under the message."""
+    import shutil
+    import textwrap
+
     width = shutil.get_terminal_size().columns
-    # "? " + the message's last line + " " + the keys + a space or the cursor after them.
-    if 2 + len(message.rsplit("\n", 1)[-1]) + 1 + len(full) + 1 <= width:
-        return full
-    short = f"({base}{' · ? for a hint' if hints_left else ''})"
-    return "\n  " + (full if len(full) + 3 <= width else short)
+    # "? " + the message's last line + " " + the text + a space or the cursor after it.
+    if 2 + len(message.rsplit("\n", 1)[-1]) + 1 + len(candidates[0]) + 1 <= width:
+        return candidates[0]
+    for text in candidates:
+        if 2 + len(text) + 1 <= width:  # indented by 2, and a space or the cursor after
+            return "\n  " + text
+    return "\n  " + "\n  ".join(textwrap.wrap(candidates[-1], width - 3))
 
 
 def _title(text: str, indent: int) -> str:
@@ -325,14 +334,18 @@ def _print_order(items: list[str]) -> None:
 def ask_rating() -> int:
     from grader.ui.display import rating_label
 
+    message = "How did you do, compared with the model answer?"
     prompt = questionary.select(
-        "How did you do, compared with the model answer?",
+        message,
         choices=[questionary.Choice(rating_label(n), value=n) for n in RATINGS],
         default=3,
-        instruction="(be honest: this decides when you see it again)",
+        instruction=_fit(message, "(be honest: this decides when you see it again)"),
         style=STYLE,
     )
-    return run(prompt)
+    prompt.application.erase_when_done = True
+    got = run(prompt)
+    _print_answered(message, [rating_label(got)])
+    return got
 
 
 def pause(message: str = "Press any key for the next question (Ctrl-C stops)") -> None:
