@@ -466,3 +466,20 @@ def test_next_steps_keep_each_command_whole_on_a_narrow_terminal(verdict) -> Non
         assert f"  {cmd}" in lines, out.getvalue()  # whole, on its own line
     assert "`" not in out.getvalue() or len(text) + 6 <= 60
     assert loc_cmd not in lines[0]
+
+
+def test_what_the_code_printed_is_cut_at_a_line_never_inside_a_word() -> None:
+    """The report showed the last 400 characters: a thread's traceback began with 'g.py", line 1045', the end
+    of 'threading.py', and lost the line that said which thread died."""
+    from grader.ui.kata_report import tail
+
+    frame = '  File "/usr/lib/python3.11/threading.py", line 1045, in _bootstrap_inner\n    self.run()\n'
+    printed = "noise\n" * 200 + "Exception in thread Thread-1 (worker):\nTraceback (most recent call last):\n"
+    printed += frame * 3 + "NameError: name 'undefined_name' is not defined\n"
+    shown = tail(printed, 600)
+    assert len(shown) <= 600 + 40 and shown.endswith("NameError: name 'undefined_name' is not defined")
+    first, *rest = shown.splitlines()
+    assert re.fullmatch(r"… \(\d+ earlier lines\)", first) and all(line in printed.splitlines() for line in rest)
+    assert "Exception in thread Thread-1 (worker):" in rest
+    assert tail("one\ntwo\n", 600) == "one\ntwo"
+    assert tail("x" * 900, 600) == "x" * 900  # one line longer than the limit is kept whole

@@ -93,6 +93,22 @@ def with_commands(console: Console, label: str, text: str) -> None:
         console.print(Text("  " + m.group(1)), soft_wrap=True)
 
 
+def tail(output: str, limit: int) -> str:
+    """The last whole lines of what the code printed, about `limit` characters: cut at a line, never inside a
+    word (the last 400 characters began a traceback with 'g.py", line 1045', the end of 'threading.py')."""
+    kept: list[str] = []
+    size = 0
+    all_lines = output.rstrip("\n").splitlines()
+    for line in reversed(all_lines):
+        if kept and size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    dropped = len(all_lines) - len(kept)
+    head = [f"… ({dropped} earlier line{'s' if dropped != 1 else ''})"] if dropped else []
+    return "\n".join(head + kept[::-1])
+
+
 def _label(t) -> str:
     return t.verdict.replace("_", " ") if t.verdict not in ("passed", "failed") else t.status
 
@@ -119,7 +135,7 @@ def _tests(console: Console, v: Verdict) -> None:
         for n in t.notes:
             lines(console, n, 2, Text("note: ", "yellow"))
         if t.output:
-            lines(console, t.output[-400:], 2, Text("it printed: ", "dim"), "dim")
+            lines(console, tail(t.output, 600), 2, Text("it printed: ", "dim"), "dim")
 
 
 def _timings(console: Console, v: Verdict) -> None:
@@ -188,7 +204,7 @@ def render(
             body.append(f"\n  • {w}")
         console.print(Panel(body, title="Where it was stuck", border_style="magenta"))
     if v.verdict == "error" and v.output and not v.tests:
-        console.print(Panel(Text(v.output[-1200:]), title="Output (last lines)", border_style="dim"))
+        console.print(Panel(Text(tail(v.output, 1200)), title="Output (last lines)", border_style="dim"))
     console.print()
     with_commands(console, "Next: ", next_step or v.next_step())
     if after:
