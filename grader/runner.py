@@ -125,6 +125,33 @@ def _with_bank_hidden(priv: privileges.Privileges, kata: Kata) -> privileges.Pri
     return privileges.Privileges(priv.uid, tuple(masks), priv.reason)
 
 
+RUN_UIDS = (4_000_000_000, 200_000_000)  # first uid, how many: far above any account's (LDAP/AD maps end near 2e9)
+
+
+def _run_uid() -> int | None:
+    """A uid for this run's host alone, or None when this system cannot give one (the host then runs as nobody).
+
+    Every host running as `nobody` shares that uid with every other check on the machine: it could read another
+    check's submission through /proc/<pid>/cwd, signal or ptrace its host, or use up its process limit. A fresh uid
+    with no account owns nothing and can touch no other run's processes or files."""
+    import pwd
+
+    try:
+        with open("/proc/self/uid_map") as uids, open("/proc/self/gid_map") as gids:
+            maps = [[tuple(map(int, line.split())) for line in f] for f in (uids, gids)]
+    except (OSError, ValueError):
+        return None
+    for _ in range(8):
+        uid = RUN_UIDS[0] + secrets.randbelow(RUN_UIDS[1])
+        if not all(any(first <= uid < first + count for first, _, count in m) for m in maps):
+            return None  # a user namespace that maps only a few ids (a rootless container): keep nobody
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+    return None
+
+
 def _prepare(
     root: Path, kata: Kata, source: bytes, reference: Path, priv: privileges.Privileges
 ) -> dict[str, str]:
@@ -160,6 +187,10 @@ def _prepare(
             target.mkdir() if os.path.isdir(os.path.join(folder, name)) else target.touch()
     if priv.uid is not None:
         os.chown(tmp, priv.uid, priv.uid)
+        # The run's folder shows in /tmp's listing: only this run's uid (its group) may enter its host folder, so
+        # another check's host cannot read this submission (or the kata's host driver) by path.
+        os.chown(host, 0, priv.uid)
+        host.chmod(0o750)
     return {
         "judge": str(judge),
         "ini": str(ini),
@@ -258,6 +289,9 @@ class Grading:
         self.started = time.monotonic()
         self.started_wall = time.time()
         self.priv = _with_bank_hidden(privileges.plan_privileges(), kata)
+        uid = _run_uid() if self.priv.uid is not None else None
+        if uid is not None:
+            self.priv = privileges.Privileges(uid, self.priv.masks, self.priv.reason)
         sandbox.warm_bytecode()
         self.limits = sandbox.Limits(
             wall_s=kata.time_limit_s, memory_mb=kata.memory_limit_mb, output_bytes=output_bytes

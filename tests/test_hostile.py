@@ -47,6 +47,7 @@ CASES = {
     "files_left_in_tmp": {"failed"},
     "junk_frames": {"error"},  # the judge's reader stops at once: the host is gone (not a hang until the limit)
     "keyboard_interrupt": {"failed"},  # a failed test, not a stopped session
+    "read_other_checks": {"failed"},  # alone, there is nothing to read (see the test with a victim below)
 }
 # As the same user they would really succeed (and files the learner's own account writes are its own business).
 NEEDS_DROP = {"rewrite_tests", "kill_parent", "files_left_in_tmp"}
@@ -122,3 +123,22 @@ def test_leftover_processes_are_reported() -> None:
     v = grade(KATA, HERE / "processes_left_running.py")
     assert "process" in v.message
     assert v.sandbox["folder"] and _strays(v.sandbox["folder"]) == []
+
+
+@pytest.mark.skipif(not DROPPED, reason="as the same user, other checks' files are the learner's own")
+def test_a_host_cannot_read_a_check_running_beside_it(tmp_path: Path) -> None:
+    """Each check's host runs as a uid of its own, and its folder is closed to others: a second check cannot read
+    the first one's submission (by path, or through its host's /proc/<pid>/cwd), signal it or trace it."""
+    from grader.runner import start
+
+    victim = tmp_path / "victim.py"
+    victim.write_text(
+        "# DOJO-VICTIM-MARKER\nimport time\n\n\ndef add(a, b):\n    time.sleep(5)\n    return a + b\n"
+    )
+    running = start(KATA, victim)
+    try:
+        time.sleep(0.5)  # its host is up, with the victim imported
+        thief = grade(KATA, HERE / "read_other_checks.py")
+    finally:
+        running.cancel()
+    assert thief.verdict == "failed", f"{thief.verdict}: {thief.message}"
