@@ -52,7 +52,7 @@ def default_file(slug: str, cwd: Path | None = None) -> Path:
 def start(kata: Kata, folder: Path | None = None) -> tuple[Path, bool]:
     """Copy the starter to the workspace; keep an existing copy (the learner's work). Returns (path, created)."""
     target = (folder / file_name(kata.slug)) if folder is not None else workspace_file(kata.slug)
-    if target.exists():
+    if target.exists() and not _blank(target):
         return target, False
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +60,15 @@ def start(kata: Kata, folder: Path | None = None) -> tuple[Path, bool]:
     except OSError as e:
         raise DojoError(f"cannot create {target}: {e.strerror}") from None
     return target, True
+
+
+def _blank(path: Path) -> bool:
+    """An empty file holds nothing of the learner's: `start` fills it with the starter, as the check of an empty
+    file tells them to."""
+    try:
+        return path.is_file() and not path.read_bytes().strip()
+    except OSError:
+        return False
 
 
 def resolve(kata: Kata, file: Path | None, cwd: Path | None = None) -> Path:
@@ -188,9 +197,13 @@ class Localizer:
     `(test_kata.py:123)` becomes the assertion quoted from that line, `dojo ...` becomes a command that runs in
     this shell, the literal SLUG becomes the kata's slug, and a message cut mid-word ends at a whole word."""
 
-    def __init__(self, kata: Kata, shown: str) -> None:
+    def __init__(self, kata: Kata, shown: str, path: Path | None = None) -> None:
         self.kata = kata
         self.shown = shown
+        self.start = f"`dojo kata start {kata.slug}`"
+        if path is not None and path.absolute().parent != workspace_dir(kata.slug).absolute():
+            # Their file is not the workspace copy: the starter must go to their folder, not the workspace.
+            self.start = f"`dojo kata start {kata.slug} --dir {_quote(str(path.absolute().parent))}`"
         try:
             self._test_lines = kata.test_path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
@@ -219,7 +232,7 @@ class Localizer:
         if not text:
             return text
         text = whole_words(text)
-        text = text.replace("`dojo kata start SLUG`", f"`dojo kata start {self.kata.slug}`")
+        text = text.replace("`dojo kata start SLUG`", self.start)
         text = _TEST_REF.sub(self._quote_test, text)
         text = _TEST_LOC.sub(lambda m: f"the kata's test (line {m.group(1)})", text)
         text = _SUBMISSION.sub(lambda _m: self.shown, text)
@@ -256,6 +269,12 @@ class Localizer:
         return self.text(v.next_step())
 
 
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
 def _split(words: str) -> list[str]:
     import shlex
 
@@ -267,7 +286,7 @@ def _split(words: str) -> list[str]:
 
 def localized_json(v: Verdict, kata: Kata, path: Path, given: bool) -> dict:
     """The `--json` object with the learner's names (the contract's keys unchanged, plus `file`)."""
-    loc = Localizer(kata, shown_path(path, given))
+    loc = Localizer(kata, shown_path(path, given), path)
     out = loc.verdict(v).to_json()
     out["next"] = loc.next_step(v)
     out["file"] = str(path)

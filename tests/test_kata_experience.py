@@ -483,3 +483,27 @@ def test_what_the_code_printed_is_cut_at_a_line_never_inside_a_word() -> None:
     assert "Exception in thread Thread-1 (worker):" in rest
     assert tail("one\ntwo\n", 600) == "one\ntwo"
     assert tail("x" * 900, 600) == "x" * 900  # one line longer than the limit is kept whole
+
+
+def test_the_command_for_an_empty_file_gives_it_the_starter(dojo, tmp_path: Path, monkeypatch) -> None:
+    """An empty file's check said to run `kata start SLUG`, which answered "Your copy is already at" and left
+    the empty file as it was (or named the workspace copy, not the file in the learner's folder)."""
+    monkeypatch.chdir(tmp_path)
+    assert dojo("kata", "start", "fx-passed", "--dir", ".")[0] == 0
+    mine = tmp_path / "fx_passed.py"
+    mine.write_text("\n")
+    code, out, _ = dojo("kata", "check")
+    flat = " ".join(out.split()).replace(invocation.prefix(), "dojo")
+    assert code == 1 and f"dojo kata start fx-passed --dir {tmp_path}" in flat, out
+    assert dojo("kata", "start", "fx-passed", "--dir", str(tmp_path))[0] == 0
+    assert mine.read_text() == (BANK / "katas" / "fx-passed" / "starter.py").read_text()
+    # The workspace copy, emptied, is given the starter by the plain `kata start`.
+    monkeypatch.chdir(tmp_path.parent)
+    assert dojo("kata", "start", "fx-passed")[0] == 0
+    copy = paths.data_home() / "workspace" / "fx-passed" / "fx_passed.py"
+    copy.write_text("")
+    code, out, _ = dojo("kata", "check", "fx-passed")
+    flat = " ".join(out.split()).replace(invocation.prefix(), "dojo")
+    assert code == 1 and "dojo kata start fx-passed" in flat and "--dir" not in flat, out
+    dojo("kata", "start", "fx-passed")
+    assert copy.read_text() == (BANK / "katas" / "fx-passed" / "starter.py").read_text()

@@ -247,7 +247,7 @@ def grade_and_report(
     if not as_json:
         # The report's first lines give the whole path once; in the messages, which name it at every line of a
         # thread dump, the file's own name says which file (each kata's is named after it) and fits the line.
-        loc = workspace.Localizer(k, shown if given else path.name)
+        loc = workspace.Localizer(k, shown if given else path.name, path)
         after = None
         if v.passed and suggest_next:
             nxt = workspace.next_kata(katas, statuses, after=k.slug)
