@@ -507,3 +507,22 @@ def test_the_command_for_an_empty_file_gives_it_the_starter(dojo, tmp_path: Path
     assert code == 1 and "dojo kata start fx-passed" in flat and "--dir" not in flat, out
     dojo("kata", "start", "fx-passed")
     assert copy.read_text() == (BANK / "katas" / "fx-passed" / "starter.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("printed", "shown"),
+    [("\nno tests ran in 0.07s\n", None), ("loading config\n===== 1 error in 0.12s =====\n", "loading config")],
+)
+def test_the_test_runners_own_lines_are_not_shown_as_output(dojo, tmp_path, monkeypatch, printed, shown) -> None:
+    """An import error showed a box titled Output holding only "no tests ran in 0.07s": the test runner's words,
+    shown as if the learner's code had printed them."""
+    from grader import runner
+
+    def crashed(kata, path, on_record=None) -> Verdict:
+        message = "the tests could not load your code: importing your code raised ModuleNotFoundError: No module"
+        return Verdict(kata.slug, "error", message, [], 0.7, output=printed)
+
+    monkeypatch.setattr(runner, "grade", crashed)
+    code, out, _ = dojo("kata", "check", "fx-failed", str(_copy(tmp_path, "fx-failed", "mine.py")))
+    assert code == 1 and "no tests ran" not in out and "1 error in" not in out
+    assert ("Output" in out and shown in out) if shown else "Output" not in out, out

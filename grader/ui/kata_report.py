@@ -109,6 +109,17 @@ def tail(output: str, limit: int) -> str:
     return "\n".join(head + kept[::-1])
 
 
+# The test runner's own lines ("no tests ran in 0.07s", "==== 1 error in 0.1s ===="): never the learner's.
+_CHROME = re.compile(r"=+( .* )?=+|no tests ran in [\d.]+s|(\d+ \w+(, )?)+ in [\d.]+s")
+
+
+def _without_runner_chrome(output: str) -> str:
+    """What is left of the output once the test runner's summary lines are gone; an output that was nothing
+    else ("no tests ran in 0.07s" in a box titled Output) is not shown as if the learner's code printed it."""
+    kept = [line for line in output.splitlines() if not _CHROME.fullmatch(line.strip())]
+    return "\n".join(kept).strip("\n") if any(line.strip() for line in kept) else ""
+
+
 def _label(t) -> str:
     return t.verdict.replace("_", " ") if t.verdict not in ("passed", "failed") else t.status
 
@@ -203,8 +214,9 @@ def render(
         for w in d.where[:8]:
             body.append(f"\n  • {w}")
         console.print(Panel(body, title="Where it was stuck", border_style="magenta"))
-    if v.verdict == "error" and v.output and not v.tests:
-        console.print(Panel(Text(tail(v.output, 1200)), title="Output (last lines)", border_style="dim"))
+    printed = _without_runner_chrome(v.output)
+    if v.verdict == "error" and printed and not v.tests:
+        console.print(Panel(Text(tail(printed, 1200)), title="Output (last lines)", border_style="dim"))
     console.print()
     with_commands(console, "Next: ", next_step or v.next_step())
     if after:
