@@ -247,6 +247,7 @@ def test_watch_regrades_on_save(tmp_path: Path) -> None:
         wait_for("PASSED")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 130
+        assert "Stopped watching." in proc.stdout.read()  # not a bare prompt after ^C
     finally:
         proc.kill()
         proc.wait()

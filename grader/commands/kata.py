@@ -314,13 +314,26 @@ def watch(
     k, path, given = _target(ctx, slug, file, "watch")
     katas = state(ctx).bank().katas
     con = _console()
-    grade_and_report(katas, k, path, given=given, as_json=False)
-    say(con, "Watching", str(path), " (Ctrl-C to stop)")
-    for _ in watch_files(path.parent, watch_filter=lambda _c, p: Path(p) == path.resolve(), raise_interrupt=True):
-        # An old PASSED left above new errors misleads: each grading starts on a clean screen.
-        con.clear()
+    try:
         grade_and_report(katas, k, path, given=given, as_json=False)
-        say(con, "Watching", str(path), " (Ctrl-C to stop)")
+        _watching(con, path)
+        changed = watch_files(
+            path.parent, watch_filter=lambda _c, p: Path(p) == path.resolve(), raise_interrupt=True
+        )
+        for _ in changed:
+            # An old PASSED left above new errors misleads: each grading starts on a clean screen.
+            con.clear()
+            grade_and_report(katas, k, path, given=given, as_json=False)
+            _watching(con, path)
+    except KeyboardInterrupt:
+        # Said, so that the prompt coming back right after "^C" does not read like a crash (exit code 130 still).
+        con.print("\nStopped watching.")
+        raise
+
+
+def _watching(con: Console, path: Path) -> None:
+    con.print()
+    say(con, "Watching", str(path), " (Ctrl-C to stop)")
 
 
 @kata_app.command()
