@@ -526,3 +526,16 @@ def test_the_test_runners_own_lines_are_not_shown_as_output(dojo, tmp_path, monk
     code, out, _ = dojo("kata", "check", "fx-failed", str(_copy(tmp_path, "fx-failed", "mine.py")))
     assert code == 1 and "no tests ran" not in out and "1 error in" not in out
     assert ("Output" in out and shown in out) if shown else "Output" not in out, out
+
+
+def test_a_path_as_wide_as_the_terminal_is_not_pushed_over_the_edge(dojo, tmp_path: Path, monkeypatch) -> None:
+    """`kata start` printed a 59-column path indented by 2 at 60 columns: the terminal broke it ("fix_blocking_ca"
+    / "ll.py"). Indented when it fits, at the edge when only that fits."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("d" * (59 - len("/fx_passed.py")))
+    path = folder / "fx_passed.py"
+    assert len(str(path)) == 59
+    code, out, _ = dojo("kata", "start", "fx-passed", "--dir", str(folder), columns=60)
+    assert code == 0 and str(path) in out.splitlines(), out  # a line of its own, not cut
+    code, out, _ = dojo("kata", "start", "fx-passed", "--dir", str(folder), columns=80)
+    assert f"  {path}" in out.splitlines() or f"Your copy is already at {path}" in out.splitlines(), out

@@ -49,7 +49,8 @@ def say(con: Console, words: str, item: str, after: str = "") -> None:
         con.print(Text(f"{words} {item}{after}"), soft_wrap=True)
     else:
         con.print(Text(words.rstrip(":") + ":" if not after else f"{words}{after.rstrip('.')}:"))
-        con.print(Text(f"  {item}"), soft_wrap=True)
+        # Indented when that still fits; a path as wide as the terminal goes at the edge rather than wrap.
+        con.print(Text(f"  {item}" if len(item) + 2 <= con.width else item), soft_wrap=True)
 
 
 def _kata(ctx: typer.Context, slug: str) -> Kata:
