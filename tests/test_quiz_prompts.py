@@ -193,6 +193,23 @@ def test_model_answer_and_rubric_before_the_rating():
     assert "• I/O releases the GIL" in text and "• waits overlap" in text
 
 
+def test_a_long_rubric_point_wraps_under_its_text_not_its_bullet():
+    import dataclasses
+
+    p = present(Q["fx-explain"], 1)
+    point = (
+        "Cancellation is a request delivered as CancelledError at the next suspending await; the task is cancelled"
+    )
+    p = dataclasses.replace(p, question=dataclasses.replace(p.question, rubric=(point,)))
+    con = Console(record=True, width=60, color_system=None)
+    display.show_model_answer(con, p)
+    lines = [
+        line for line in con.export_text().partition("A good answer mentions:")[2].splitlines() if line.strip()
+    ]
+    assert lines[0].startswith("   • Cancellation") and len(lines) > 1, lines
+    assert all(line.startswith(" " * 5) and line[5] != " " for line in lines[1:]), lines
+
+
 def test_markdown_subset():
     con = Console(record=True, width=80, color_system=None)
     con.print(render("Use `asyncio.run` **once**.\nSame paragraph.\n\n```python\nx = 1\n```\n- a bullet"))

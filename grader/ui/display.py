@@ -241,9 +241,16 @@ def show_model_answer(con: Console, p: Presented) -> None:
     con.print(
         Panel(render(q.answer), title="Model answer", title_align="left", border_style="cyan", padding=(0, 1))
     )
+    from rich.table import Table
+
     con.print(Padding(Text("A good answer mentions:", style="bold"), (0, 1)))
+    # A grid, so that a point that wraps goes on under its own text, not under its bullet.
+    points = Table.grid()
+    points.add_column(no_wrap=True)
+    points.add_column()
     for point in q.rubric:
-        con.print(Padding(Text.assemble(("• ", "cyan"), inline(point)), (0, 3)))
+        points.add_row(Text.assemble("   ", ("• ", "cyan")), inline(point))
+    con.print(points)
     con.print()
 
 
