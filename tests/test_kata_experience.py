@@ -539,3 +539,34 @@ def test_a_path_as_wide_as_the_terminal_is_not_pushed_over_the_edge(dojo, tmp_pa
     assert code == 0 and str(path) in out.splitlines(), out  # a line of its own, not cut
     code, out, _ = dojo("kata", "start", "fx-passed", "--dir", str(folder), columns=80)
     assert f"  {path}" in out.splitlines() or f"Your copy is already at {path}" in out.splitlines(), out
+
+
+def test_commands_in_a_tasks_prose_run_as_printed(monkeypatch) -> None:
+    """`kata show taskgroup` ended with "Run it with dojo kata check taskgroup.": under uv, `dojo` alone is not
+    found. Commands on a line of their own were rewritten already; those inside a sentence were not."""
+    from types import SimpleNamespace
+
+    from grader.commands.kata import localize_prompt
+
+    monkeypatch.setattr(invocation, "prefix", lambda: "uv run dojo")
+    k = SimpleNamespace(slug="taskgroup")
+    text = (
+        "Edit submission.py.\n\nRun it with `dojo kata check taskgroup`.\n\n```\ndojo kata hint taskgroup\n```\n"
+    )
+    out = localize_prompt(k, text)
+    assert (
+        "Run it with `uv run dojo kata check taskgroup`." in out and "\nuv run dojo kata hint taskgroup\n" in out
+    )
+    assert "Edit taskgroup.py." in out
+
+
+def test_a_mock_interview_shows_the_task_without_its_practice_commands() -> None:
+    """In a round Enter grades the file; the task's "Run it" (start, check, hint) read as if a hint were on offer."""
+    from grader.commands.interview import _without_run_it
+
+    sectioned = "# T\n\n## The task\nDo it.\n\n## Run it\n```\ndojo kata check x\ndojo kata hint x\n```\n"
+    assert _without_run_it(sectioned) == "# T\n\n## The task\nDo it.\n"
+    inline = "# T\n\n## What is measured\nSpeed.\n\nRun it with `dojo kata check x`.\n"
+    assert _without_run_it(inline) == "# T\n\n## What is measured\nSpeed.\n"
+    middle = "# T\n\n## Run it\n`dojo kata check x`\n\n## Notes\nKeep this.\n"
+    assert "Keep this." in _without_run_it(middle) and "dojo" not in _without_run_it(middle)

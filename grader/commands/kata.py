@@ -185,7 +185,9 @@ def localize_prompt(k: Kata, text: str) -> str:
     from grader import workspace
 
     text = re.sub(r"(?<![\w/.-])submission\.py\b", workspace.file_name(k.slug), text)
-    return re.sub(r"(?m)^(\s*)dojo (.+)$", lambda m: m.group(1) + command(*m.group(2).split()), text)
+    text = re.sub(r"(?m)^(\s*)dojo (.+)$", lambda m: m.group(1) + command(*m.group(2).split()), text)
+    # In prose too ("Run it with `dojo kata check taskgroup`."), where a bare `dojo` does not run under uv.
+    return re.sub(r"`dojo ([^`\n]+)`", lambda m: "`" + command(*m.group(1).split()) + "`", text)
 
 
 @kata_app.command()
