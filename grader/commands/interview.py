@@ -180,7 +180,8 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
     store.record_kata_event(k.slug, "started")
     con.print()
     con.rule(Text(f"The kata: {k.title}", "bold"), align="left", style="dim")
-    con.print(display.render(localize_prompt(k, k.prompt_path.read_text(encoding="utf-8")), document=True))
+    task = _without_run_it(k.prompt_path.read_text(encoding="utf-8"))
+    con.print(display.render(localize_prompt(k, task), document=True))
     con.print()
     con.print(Text.assemble(("Your file: ", "bold"), str(path)), soft_wrap=True)
     graded: bytes | None = None  # the file as it was last graded
@@ -222,6 +223,15 @@ def _kata_part(con: Console, katas, rnd: Round, result: KataResult, deadline: fl
         _grade(con, katas, k, path, result)
         if result.passed:
             return
+
+
+def _without_run_it(prompt: str) -> str:
+    """The task without its "Run it" section: in a round, Enter grades the file; `kata start`, `check` and `hint`
+    listed there are for practice, and a hint is not what the round offers."""
+    import re
+
+    prompt = re.sub(r"(?m)^Run it with `dojo [^`]+`\.?\s*$", "", prompt)
+    return re.sub(r"(?ms)^## Run it\s*$.*?(?=^## |\Z)", "", prompt).rstrip() + "\n"
 
 
 def _contents(path: Path) -> bytes | None:
