@@ -244,3 +244,20 @@ def test_read_only_data_folder_says_what_to_fix_before_any_work(args, dojo_env, 
     assert "chmod u+w" in r.stderr and "DOJO_HOME" in r.stderr.splitlines()[1]
     assert "mv " not in r.stderr and "away" not in r.stderr and "Traceback" not in r.stderr
     assert "Question 1" not in r.stdout  # refused before the first question, not after the answer
+
+
+def test_the_lesson_list_wraps_titles_whole_at_60_columns(dojo, dojo_env):
+    """`dojo learn` at 60 columns cut titles mid-word ("sessions, limits and ti…"): they wrap under themselves."""
+    from grader.lessons import load_all
+
+    r = subprocess.run(
+        [sys.executable, "-m", "grader", "learn"],
+        capture_output=True,
+        text=True,
+        env={**dojo_env, "COLUMNS": "60"},
+    )
+    assert r.returncode == 0, r.stderr
+    assert "…" not in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 60
+    flat = " ".join(r.stdout.split())
+    for lesson in load_all():
+        assert " ".join(lesson.title.split()) in flat, lesson.title

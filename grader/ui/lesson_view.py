@@ -8,6 +8,7 @@ line breaks between tokens, its rest indented) and gives the colours. Prose uses
 from __future__ import annotations
 
 import re
+import textwrap
 
 from grader.lessons import Lesson, Section
 from grader.ui import markdown
@@ -144,6 +145,8 @@ def listing(lessons: list[Lesson], *, width: int, color: bool, hint: str) -> str
     pad = max((len(x.topic) for x in lessons), default=0) + 2
     out = [paint("Lessons", "title"), ""]
     for x in sorted(lessons, key=lambda x: x.topic):
-        title = x.title if pad + 2 + len(x.title) <= width else x.title[: max(0, width - pad - 3)] + "…"
-        out.append("  " + paint(x.topic.ljust(pad), "code") + title)
+        # Wrapped under itself, whole: cut to the width it lost its last words ("limits and ti…" at 60 columns).
+        first, *rest = textwrap.wrap(x.title, max(20, width - pad - 2)) or [""]
+        out.append("  " + paint(x.topic.ljust(pad), "code") + first)
+        out += [" " * (pad + 2) + line for line in rest]
     return "\n".join([*out, "", paint(hint, "dim")]) + "\n"
