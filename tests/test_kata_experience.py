@@ -570,3 +570,15 @@ def test_a_mock_interview_shows_the_task_without_its_practice_commands() -> None
     assert _without_run_it(inline) == "# T\n\n## What is measured\nSpeed.\n"
     middle = "# T\n\n## Run it\n`dojo kata check x`\n\n## Notes\nKeep this.\n"
     assert "Keep this." in _without_run_it(middle) and "dojo" not in _without_run_it(middle)
+
+
+def test_ctrl_c_during_a_check_says_what_became_of_it(dojo, tmp_path, monkeypatch) -> None:
+    """The spinner vanished with Ctrl-C and the prompt came back without a word."""
+    from grader import runner
+
+    def interrupted(kata, path, on_record=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "grade", interrupted)
+    code, out, _ = dojo("kata", "check", "fx-failed", str(_copy(tmp_path, "fx-failed", "mine.py")))
+    assert code == 130 and "Check stopped (Ctrl-C): nothing was graded or recorded." in out

@@ -243,7 +243,12 @@ def grade_and_report(
         from grader.ui.kata_report import grade_with_spinner, render
 
         con = _console()
-        v = grade_with_spinner(con, k.slug, lambda cb: grade(k, path, on_record=cb))
+        try:
+            v = grade_with_spinner(con, k.slug, lambda cb: grade(k, path, on_record=cb))
+        except KeyboardInterrupt:
+            # The spinner vanishes with Ctrl-C: say what became of the check rather than end in silence.
+            con.print("Check stopped (Ctrl-C): nothing was graded or recorded.")
+            raise
     with _store() as store:
         store.record_kata_attempt(k.slug, v.verdict, v.duration_s, str(path))
         statuses = store.kata_statuses(x.slug for x in katas)
