@@ -218,9 +218,6 @@ def judge_speedup(
             lambda o=order, x=x, w=walls, r=results, c=samples: _run_round(fns, o, x, w, r, meter, c)
         )
         bad = round_sample.spoiled
-        for i, sample in enumerate(samples):
-            if sample is not None and not sample.spoiled:
-                clean_calls[i].append(sample.wall)
         if check is not None:
             check(x, results[2], results[0])  # every answer checked against this round's serial answer
         done += 1
@@ -230,6 +227,10 @@ def judge_speedup(
             if len(host_busy) >= HOST_ROUNDS_FAIL:
                 _host_interfered(host_busy, done)
             bad = True  # once may be a hiccup (a worker exiting late): measure that round again
+        else:  # a round the host disturbed gives no call either: its serial and reference were slowed by it
+            for i, sample in enumerate(samples):
+                if sample is not None and not sample.spoiled:
+                    clean_calls[i].append(sample.wall)
         if bad:
             spoiled += 1
         else:
