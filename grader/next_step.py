@@ -51,11 +51,15 @@ def recommend(st: dict, katas: Sequence[Kata], *, skip_reviews: bool = False, no
     ordered = sorted(katas, key=lambda k: (k.difficulty, k.slug))
     for k in ordered:
         if status.get(k.slug) in OPEN:
-            what = "started" if status[k.slug] == "started" else "tried but not yet passed"
+            what = (
+                f"You started '{k.title}'"
+                if status[k.slug] == "started"
+                else f"You tried '{k.title}' but have not passed it yet"
+            )
             return Step(
                 "kata",
                 ("kata", "check", k.slug),
-                f"You {what} '{k.title}': finish it before opening another.",
+                f"{what}: finish it before opening another.",
                 also=(("kata", "hint", k.slug),),
             )
     if not st["answered"]:

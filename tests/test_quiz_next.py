@@ -44,6 +44,9 @@ def test_reviews_due_come_first():
 def test_an_open_kata_comes_before_new_work():
     step = recommend(_st(katas={"mid-one": "attempted"}), KATAS)
     assert step.args == ("kata", "check", "mid-one") and "finish it" in step.why
+    # Said in plain English ("You tried but not yet passed 'X'" read as a sentence with a word missing).
+    assert step.why.startswith("You tried 'Mid-One' but have not passed it yet:"), step.why
+    assert recommend(_st(katas={"mid-one": "started"}), KATAS).why.startswith("You started 'Mid-One':")
 
 
 def test_a_kata_when_its_topics_are_known_easiest_first():
