@@ -87,6 +87,18 @@ def test_dojo_next_follows_the_learner(dojo_in, home):  # noqa: F811
     assert data["command"].endswith("dojo quiz --review") and data["then"]["args"] == ["quiz", "--topic", "loops"]
 
 
+def test_dojo_next_fits_60_columns(dojo_in, home, monkeypatch):  # noqa: F811
+    """`dojo next` wrote its lines unwrapped: at 60 columns the terminal broke "Then: ... (You tried 'Fi" / "nd"."""
+    dojo_in("quiz", "--topic", "basics", "--count", "4", "--seed", "3", input="1\n1\n1\nto_thread\n")
+    _age_cards(home, timedelta(days=30))
+    monkeypatch.setenv("COLUMNS", "60")
+    out = dojo_in("next").stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 60, out
+    assert any(line.strip().endswith("dojo quiz --topic loops") for line in lines), out  # a command, whole
+    assert any(line.startswith("Then: ") for line in lines), out
+
+
 @pytest.mark.parametrize("width", [60, 80])
 def test_stats_pictures_fit_narrow_terminals(dojo_in, home, monkeypatch, width):  # noqa: F811
     monkeypatch.setenv("COLUMNS", str(width))

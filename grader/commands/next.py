@@ -36,14 +36,35 @@ def next_(
             }
         )
         return
+    import shutil
+    import textwrap
+
+    # Prose wrapped between words to the terminal, commands whole on lines of their own: unwrapped, the terminal
+    # broke "Then: ... (You tried 'Fi" / "nd the coroutine ...".
+    width = shutil.get_terminal_size().columns
     out = sys.stdout
-    out.write(f"{step.why}\n")
+
+    def say(text: str) -> None:
+        out.write(textwrap.fill(text, width) + "\n")
+
+    def run(cmd: str, indent: int) -> None:
+        out.write((" " * indent if indent + len(cmd) <= width else "") + cmd + "\n")
+
+    say(step.why)
     if step.args:
-        out.write(f"\n    {command(*step.args)}\n\n")
+        out.write("\n")
+        run(command(*step.args), 4)
+        out.write("\n")
     for args in step.also:
         verb = {"show": "Read the task first:", "hint": "Stuck? A hint:"}.get(
             args[1] if len(args) > 1 else "", "Also:"
         )
-        out.write(f"{verb} {command(*args)}\n")
+        cmd = command(*args)
+        if len(verb) + 1 + len(cmd) <= width:
+            out.write(f"{verb} {cmd}\n")
+        else:
+            say(verb)
+            run(cmd, 2)
     if then is not None and then.args:
-        out.write(f"Then: {command(*then.args)}  ({then.why})\n")
+        say(f"Then: {then.why}")
+        run(command(*then.args), 2)
