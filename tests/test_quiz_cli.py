@@ -296,3 +296,11 @@ def test_question_mark_never_submits_and_says_why_there_is_no_hint(dojo_in):
     assert "Hint 1/1: Three letters." in r.stdout
     exam = dojo_in("quiz", "--exam", "--topic", "basics", "--count", "1", input="?\n1\n")
     assert "No hints in an exam" in exam.stdout
+
+
+def test_a_self_rated_answer_is_not_counted_right_in_the_topic_table_either(dojo_in):
+    """The headline said "0 right · 1 self-rated Hard" and the table under it "1 right" for the same answer."""
+    r = dojo_in("quiz", "--tag", "gil", "--topic", "loops", "--plain", input="the loop is blocked\n2\n")
+    assert r.returncode == 0, r.stderr
+    assert "0 right · 1 self-rated Hard" in r.stdout, r.stdout
+    assert "loops: 0/1 right, score 50%" in r.stdout, r.stdout

@@ -75,6 +75,16 @@ def headline(s: Summary) -> str:
     return " · ".join([*parts, _duration(s.elapsed_s)])
 
 
+def _right(s: Summary) -> dict[str, int]:
+    """Per topic, the questions right as the headline counts them: a self-rated explain answer is named by its
+    rating there, so the table must not count it as "right" too ("0 right · 1 self-rated Hard" above a table
+    that said 1 right)."""
+    out: dict[str, int] = {}
+    for o in s.counted:
+        out[o.question.topic] = out.get(o.question.topic, 0) + (o.correct and o.graded.rating is None)
+    return out
+
+
 def next_steps(s: Summary, after: After) -> list[tuple[str, str]]:
     """(command, what it does): only steps that are true now (no --review when nothing is due)."""
     tips = []
@@ -108,8 +118,9 @@ def show_summary(con: Console, s: Summary, after: After = After()) -> None:
     table.add_column("Questions", justify="right")
     table.add_column("Right", justify="right")
     table.add_column("Score", justify="right")
+    right = _right(s)
     for topic, t in s.per_topic().items():
-        table.add_row(topic, str(t.answered), str(t.correct), f"{100 * t.score / t.answered:.0f}%")
+        table.add_row(topic, str(t.answered), str(right[topic]), f"{100 * t.score / t.answered:.0f}%")
     con.print(table)
     if s.missed:
         con.print()
@@ -147,8 +158,9 @@ def plain_summary(out: TextIO, s: Summary, after: After = After()) -> None:
         lines.append("No questions answered.")
     else:
         lines.append(headline(s))
+        right = _right(s)
         for topic, t in s.per_topic().items():
-            lines.append(f"  {topic}: {t.correct}/{t.answered} right, score {100 * t.score / t.answered:.0f}%")
+            lines.append(f"  {topic}: {right[topic]}/{t.answered} right, score {100 * t.score / t.answered:.0f}%")
         if s.missed:
             lines.append("Missed:")
         for o in s.missed:
