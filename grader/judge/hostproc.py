@@ -60,6 +60,10 @@ class HostProcess:
             # glibc reserves a 64 MiB malloc arena per thread (up to 8 per core), which RLIMIT_AS counts: under a
             # 1 GiB limit only ~14 threads could start. Two arenas keep ~100 threads possible, as learners expect.
             "MALLOC_ARENA_MAX": "2",
+            # As root, each run's host has a uid of its own with no passwd entry: getpass.getuser() reads these
+            # first, so honest code that asks for the user name still gets one.
+            "USER": "dojo",
+            "LOGNAME": "dojo",
             "DOJO_HOST_FD": str(child.fileno()),
             "DOJO_DIAG_FD": str(diag_w),
         }
