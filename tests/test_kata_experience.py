@@ -582,3 +582,28 @@ def test_ctrl_c_during_a_check_says_what_became_of_it(dojo, tmp_path, monkeypatc
     monkeypatch.setattr(runner, "grade", interrupted)
     code, out, _ = dojo("kata", "check", "fx-failed", str(_copy(tmp_path, "fx-failed", "mine.py")))
     assert code == 130 and "Check stopped (Ctrl-C): nothing was graded or recorded." in out
+
+
+def test_answering_no_to_give_up_is_not_an_error(tmp_path: Path, dojo_env) -> None:
+    """`kata solution` asks "Give up and see it?"; answering no printed "error: ... is not passed yet"."""
+    import pexpect
+
+    env = {**dojo_env, "DOJO_BANK": str(BANK), "DOJO_NO_BUILTIN": "1", "TERM": "xterm-256color"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "grader", "kata", "solution", "fx-failed"],
+        env=env,
+        cwd=str(ROOT),
+        dimensions=(40, 80),
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect(r"Give up and see it\? \[y/N\]")
+        child.sendline("n")
+        child.expect(pexpect.EOF)
+        said = child.before
+    finally:
+        child.close(force=True)
+    assert "Not shown." in said and "kata check fx-failed" in said and "error" not in said, said
+    assert child.exitstatus == 1

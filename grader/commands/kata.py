@@ -383,11 +383,17 @@ def solution(
     k = _kata_here(ctx, slug, "solution")
     with _store() as store:
         passed = store.kata_statuses([k.slug]).get(k.slug) == "passed"
+        asked = not (passed or give_up) and sys.stdin.isatty()
         allowed = (
             passed
             or give_up
-            or (sys.stdin.isatty() and typer.confirm(f"You have not passed '{k.slug}' yet. Give up and see it?"))
+            or (asked and typer.confirm(f"You have not passed '{k.slug}' yet. Give up and see it?"))
         )
+        if asked and not allowed:
+            # They answered no: that is a choice, not an error to report.
+            con = _console()
+            say(con, "Not shown. Keep going:", command("kata", "check", k.slug))
+            raise typer.Exit(1)
         if not allowed:
             raise DojoError(
                 f"'{k.slug}' is not passed yet",
