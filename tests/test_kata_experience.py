@@ -607,3 +607,26 @@ def test_answering_no_to_give_up_is_not_an_error(tmp_path: Path, dojo_env) -> No
         child.close(force=True)
     assert "Not shown." in said and "kata check fx-failed" in said and "error" not in said, said
     assert child.exitstatus == 1
+
+
+LONG_NAME = "test_digests_are_computed_off_the_event_loop_in_other_processes"
+
+
+def _one_long_failure(kata, path, on_record=None) -> Verdict:
+    test = Result(LONG_NAME, "failed", "the hashing ran on the event loop's thread", "failed")
+    message = f"1 of 1 tests failed; first: {LONG_NAME}: the hashing ran on the event loop's thread"
+    return Verdict(kata.slug, "failed", message, [test], 2.0)
+
+
+def test_a_test_name_longer_than_the_line_is_not_cut_loose(dojo, tmp_path, monkeypatch) -> None:
+    """At 60 columns the name was repeated in the verdict line ("first: test_..._proces" / "ses") and stood
+    alone after its mark, then broke at the edge."""
+    from grader import runner
+
+    monkeypatch.setattr(runner, "grade", _one_long_failure)
+    code, out, _ = dojo("kata", "check", "fx-failed", str(_copy(tmp_path, "fx-failed", "mine.py")), columns=60)
+    lines = out.splitlines()
+    assert code == 1 and "1 of 1 tests failed" in lines and "first:" not in out, out
+    at = next(i for i, line in enumerate(lines) if line.startswith("✘ "))
+    assert lines[at].startswith("✘ test_digests") and lines[at + 1].startswith("  ") and lines[at + 1].strip()
+    assert " ".join(out.split()).count("the hashing ran on the event loop's thread") == 1

@@ -140,7 +140,11 @@ def _tests(console: Console, v: Verdict) -> None:
             continue
         sym, colour = ICON.get(t.status, ("?", ""))
         console.print()
-        console.print(Text.assemble((sym, colour), " ", (t.name, "bold")))
+        head = Table.grid()  # a name longer than the line goes on under itself, not alone after the mark
+        head.add_column(no_wrap=True)
+        head.add_column(overflow="fold")
+        head.add_row(Text.assemble((sym, colour), " "), Text(t.name, "bold"))
+        console.print(head)
         if t.message:
             lines(console, t.message, 2)
         for n in t.notes:
@@ -199,8 +203,13 @@ def render(
     if file:
         # A path is never folded by us: the terminal's own wrap keeps it one line to copy or click.
         console.print(Text(file, "dim"), soft_wrap=True)
-    if v.message:
-        with_commands(console, "", v.message)
+    message = v.message
+    if v.tests:
+        # "2 of 3 tests failed; first: test_a_very_long_name": the tests are listed just below, and a long name
+        # repeated here was cut mid-word at 60 columns.
+        message = re.sub(r"^(\d+ of \d+ tests? failed); first: \S+$", r"\1", message)
+    if message:
+        with_commands(console, "", message)
     if v.tests:
         console.print()
         _tests(console, v)
