@@ -167,3 +167,18 @@ def test_topics_at_60_columns_wrap_titles_between_words(dojo_in, monkeypatch):  
         for word in topic.title.split():
             assert word in tokens, (word, topic.title)  # whole, never cut or split across lines
     assert re.search(r"^ choosing ", out, re.MULTILINE)
+
+
+def test_a_day_with_no_reviews_lines_up_with_the_bars():
+    from datetime import date
+
+    from rich.console import Console
+
+    from grader.ui.stats_view import _forecast
+
+    today = date(2026, 12, 2)
+    days = [{"date": "2026-12-02", "due": 8}, {"date": "2026-12-03", "due": 0}, {"date": "2026-12-04", "due": 5}]
+    con = Console(record=True, width=60, color_system=None)
+    con.print(_forecast(con, days, today))
+    rows = [line for line in con.export_text().splitlines() if line.strip()]
+    assert rows[1].index("-") == rows[0].index("█") == rows[2].index("█"), rows

@@ -123,7 +123,8 @@ def _forecast(con: Console, days: list[dict], today: date) -> Table:
         day = date.fromisoformat(d["date"])
         label = "Today" if day == today else "Tomorrow" if (day - today).days == 1 else f"{day:%a %d}"
         filled, _ = bar(d["due"], most, width)
-        table.add_row(label, Text.assemble((filled, "yellow"), (f" {d['due']}" if d["due"] else " -", "")))
+        # A day with nothing due shows "-" where the bars begin, not one column to their right.
+        table.add_row(label, Text.assemble((filled, "yellow"), (f" {d['due']}" if d["due"] else "-", "")))
     return table
 
 
