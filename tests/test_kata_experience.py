@@ -558,6 +558,11 @@ def test_commands_in_a_tasks_prose_run_as_printed(monkeypatch) -> None:
         "Run it with `uv run dojo kata check taskgroup`." in out and "\nuv run dojo kata hint taskgroup\n" in out
     )
     assert "Edit taskgroup.py." in out
+    # The task's "`starter.py` runs the jobs" is their copy of the starter, named after the kata.
+    assert (
+        localize_prompt(k, "`starter.py` runs the jobs with `gather`.")
+        == "`taskgroup.py` runs the jobs with `gather`."
+    )
 
 
 def test_a_mock_interview_shows_the_task_without_its_practice_commands() -> None:

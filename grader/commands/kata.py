@@ -179,12 +179,14 @@ def list_(
 
 
 def localize_prompt(k: Kata, text: str) -> str:
-    """The task speaks of `submission.py` and `dojo ...`: name the learner's own file and commands that run here."""
+    """The task speaks of `submission.py`, `starter.py` and `dojo ...`: name the learner's own file and commands
+    that run here."""
     import re
 
     from grader import workspace
 
-    text = re.sub(r"(?<![\w/.-])submission\.py\b", workspace.file_name(k.slug), text)
+    # `starter.py` too: what they edit is their copy of it, under the kata's name, not a file called starter.py.
+    text = re.sub(r"(?<![\w/.-])(?:submission|starter)\.py\b", workspace.file_name(k.slug), text)
     text = re.sub(r"(?m)^(\s*)dojo (.+)$", lambda m: m.group(1) + command(*m.group(2).split()), text)
     # In prose too ("Run it with `dojo kata check taskgroup`."), where a bare `dojo` does not run under uv.
     return re.sub(r"`dojo ([^`\n]+)`", lambda m: "`" + command(*m.group(1).split()) + "`", text)
