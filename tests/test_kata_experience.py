@@ -635,3 +635,32 @@ def test_a_test_name_longer_than_the_line_is_not_cut_loose(dojo, tmp_path, monke
     at = next(i for i, line in enumerate(lines) if line.startswith("✘ "))
     assert lines[at].startswith("✘ test_digests") and lines[at + 1].startswith("  ") and lines[at + 1].strip()
     assert " ".join(out.split()).count("the hashing ran on the event loop's thread") == 1
+
+
+def test_a_traceback_keeps_the_learners_frames_not_the_graders() -> None:
+    """A thread that passed a set to write_total() died with a traceback that went on through the grader's
+    host/server.py and concurrent.futures: those lines pushed the learner's own line out of the report."""
+    import grader
+    from grader.ui.kata_report import tail, your_frames
+
+    server = Path(grader.__file__).resolve().parent / "host" / "server.py"
+    printed = (
+        "Exception in thread Thread-1 (worker):\n"
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.11/threading.py", line 982, in run\n'
+        "    self._target(*self._args, **self._kwargs)\n"
+        '  File "counter.py", line 21, in worker\n'
+        "    write_total({read_total() + weight(x)})\n"
+        f'  File "{server}", line 88, in call\n'
+        "    return host._cb_wait(host._cb_send(cb, args, kwargs))\n"
+        "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        '  File "/usr/lib/python3.11/concurrent/futures/_base.py", line 401, in __get_result\n'
+        "    raise self._exception\n"
+        "TypeError: write_total() takes an int, not set\n"
+    )
+    shown = tail(your_frames(printed), 600)
+    assert 'counter.py", line 21, in worker' in shown and "write_total({read_total()" in shown
+    assert str(server) not in shown and "_cb_wait" not in shown and "_base.py" not in shown
+    assert "(the grader's own frames are left out)" in shown
+    assert shown.endswith("TypeError: write_total() takes an int, not set")
+    assert your_frames("plain output\n") == "plain output"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -93,6 +94,34 @@ def with_commands(console: Console, label: str, text: str) -> None:
         console.print(Text("  " + m.group(1)), soft_wrap=True)
 
 
+_FRAME = re.compile(r'^(\s*)File "([^"]+)", line \d+')
+
+
+def your_frames(output: str) -> str:
+    """A traceback without the frames from the grader's own code down: when the learner's thread calls into the
+    kata's services and gets an error back, the frames of the grader's machinery (and the library code under
+    them) pushed their own line out of the report. Their frames, and the error itself, stay."""
+    import os
+
+    import grader
+
+    root = str(Path(grader.__file__).resolve().parent) + os.sep
+    out: list[str] = []
+    skipping, indent = False, 0
+    for line in output.splitlines():
+        m = _FRAME.match(line)
+        if m and (skipping or m.group(2).startswith(root)):
+            if not skipping:
+                out.append(f"{m.group(1)}(the grader's own frames are left out)")
+            skipping, indent = True, len(m.group(1))
+            continue
+        if skipping and line.strip() and len(line) - len(line.lstrip()) > indent:
+            continue  # the source line and carets of a frame left out
+        skipping = False
+        out.append(line)
+    return "\n".join(out)
+
+
 def tail(output: str, limit: int) -> str:
     """The last whole lines of what the code printed, about `limit` characters: cut at a line, never inside a
     word (the last 400 characters began a traceback with 'g.py", line 1045', the end of 'threading.py')."""
@@ -150,7 +179,7 @@ def _tests(console: Console, v: Verdict) -> None:
         for n in t.notes:
             lines(console, n, 2, Text("note: ", "yellow"))
         if t.output:
-            lines(console, tail(t.output, 600), 2, Text("it printed: ", "dim"), "dim")
+            lines(console, tail(your_frames(t.output), 600), 2, Text("it printed: ", "dim"), "dim")
 
 
 def _timings(console: Console, v: Verdict) -> None:
@@ -225,7 +254,9 @@ def render(
         console.print(Panel(body, title="Where it was stuck", border_style="magenta"))
     printed = _without_runner_chrome(v.output)
     if v.verdict == "error" and printed and not v.tests:
-        console.print(Panel(Text(tail(printed, 1200)), title="Output (last lines)", border_style="dim"))
+        console.print(
+            Panel(Text(tail(your_frames(printed), 1200)), title="Output (last lines)", border_style="dim")
+        )
     console.print()
     with_commands(console, "Next: ", next_step or v.next_step())
     if after:
