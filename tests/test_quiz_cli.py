@@ -304,3 +304,12 @@ def test_a_self_rated_answer_is_not_counted_right_in_the_topic_table_either(dojo
     assert r.returncode == 0, r.stderr
     assert "0 right · 1 self-rated Hard" in r.stdout, r.stdout
     assert "loops: 0/1 right, score 50%" in r.stdout, r.stdout
+
+
+def test_no_mistakes_before_any_answer_says_so(dojo_in):
+    """`--mistakes` on a fresh start said "every question you answered was right the last time"."""
+    r = dojo_in("quiz", "--mistakes")
+    assert r.returncode == 0 and "nothing answered yet" in r.stdout and "was right" not in r.stdout, r.stdout
+    dojo_in("quiz", "--topic", "basics", "--count", "1", "--seed", "3", "--plain", input="1\n")
+    r = dojo_in("quiz", "--mistakes", "--topic", "basics")
+    assert "nothing answered yet" not in r.stdout

@@ -203,6 +203,10 @@ def _nothing_to_do(mode: str, pool, store, filters: str) -> str:
         if upcoming:
             return message + f" The next review is due {when(upcoming[0], datetime.now(UTC))}."
         return message + f" Answer some questions first: {command('quiz')}"
+    ids = {q.id for q in pool}
+    if not any(qid in ids for qid in store.history()):
+        # "every question you answered was right" said to someone who has answered none reads as a bug.
+        return f"No mistakes to retry in {filters}: nothing answered yet. Start with: {command('quiz')}"
     return f"No mistakes to retry in {filters}: every question you answered was right the last time."
 
 
