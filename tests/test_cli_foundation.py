@@ -261,3 +261,22 @@ def test_the_lesson_list_wraps_titles_whole_at_60_columns(dojo, dojo_env):
     flat = " ".join(r.stdout.split())
     for lesson in load_all():
         assert " ".join(lesson.title.split()) in flat, lesson.title
+
+
+def test_a_long_section_title_still_shows_its_anchor(dojo_env):
+    """At 60 columns "Races: the GIL does not make your code atomic" had no room for its anchor beside it and
+    showed none, though "Read more" sends learners to `dojo learn gil#races-...`."""
+    from grader.lessons import Section
+    from grader.ui.lesson_view import heading
+
+    class Plain:
+        color = False
+
+        def __call__(self, text, style):
+            return text
+
+    title = "Races: the GIL does not make your code atomic"
+    section = Section(title, "races-the-gil-does-not-make-your-code-atomic", (), "", (), 1)
+    lines = heading(section, "gil", 60, Plain())
+    assert any(line.strip() == f"gil#{section.slug}" for line in lines), lines
+    assert all(len(line) <= 60 for line in lines)

@@ -119,6 +119,10 @@ def heading(s: Section, topic: str, width: int, paint: Paint) -> list[str]:
     out = [paint(row, "heading") for row in rows]
     if len(rows[-1]) + 2 + len(anchor) <= width:
         out[-1] += paint(" " * (width - len(rows[-1]) - len(anchor)) + anchor, "anchor")
+    elif len(anchor) <= width:
+        # On a line of its own rather than left out: "Read more" sends learners to `dojo learn topic#anchor`, and
+        # a long title's section was the one whose anchor could not be found on screen.
+        out.append(paint(" " * (width - len(anchor)) + anchor, "anchor"))
     if not paint.color:  # no bold to mark it: a rule under it does
         out.append("─" * max(len(r) for r in rows))
     return out
