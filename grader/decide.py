@@ -92,6 +92,8 @@ def decide(kata: Kata, r: ChildResult, expected: set[str], limits: Limits, sourc
     if collect:
         v.verdict = "error"
         v.message = "the tests could not load your code: " + str(collect[0].get("message", ""))
+        if collect[0].get("host"):
+            v.output = str(collect[0].get("output", ""))  # what your code printed; the runner's words are noise
         return v
     internal = [rec for rec in r.records if rec.get("kind") == "internal_error"]
     missing = _missing(expected, tests)

@@ -72,9 +72,7 @@ def test_prepare_rejects_before_running(source: bytes, reason: str) -> None:
 def test_a_kata_message_is_shown_without_pytest_assert_detail() -> None:
     kata = KATAS["fx-failed"]
     tests = {t["name"]: t for t in grade(kata, kata.path / "submission.py").to_json()["tests"]}
-    assert tests["test_add_explains_itself"]["message"] == (
-        "add(1, 1) must be 2: check the operator"
-    )
+    assert tests["test_add_explains_itself"]["message"] == ("add(1, 1) must be 2: check the operator")
     # No words of the kata's own: the assertion is quoted, never a path to a test file the learner does not have.
     assert "assert" in tests["test_add"]["message"]
     assert "test_kata.py" not in tests["test_add"]["message"]

@@ -49,7 +49,9 @@ def check_kata(k: Kata, say) -> tuple[list[str], list[str]]:
         if v.passed:
             problems.append(f"{k.slug}: {name} must not pass, but it passed")
         elif v.verdict == "inconclusive":
-            warnings.append(f"{k.slug}: {name} is inconclusive here ({v.message}); this run does not prove it fails")
+            warnings.append(
+                f"{k.slug}: {name} is inconclusive here ({v.message}); this run does not prove it fails"
+            )
     return problems, warnings
 
 

@@ -84,7 +84,7 @@ def rebuild(info: dict, depth: int = 0) -> BaseException:
     if info.get("exited"):
         code = info.get("code")
         return HostExited(
-            f"your code called sys.exit({'' if code is None else code}) inside the call: the program ended there"
+            f"your code called sys.exit({'' if code is None else code}), which ended the program there"
         )
     source = _REBUILD_MODULES.get(module)
     cls = getattr(source, name, None) if source is not None else None
@@ -507,9 +507,15 @@ class HostModule(types.ModuleType):
             try:
                 info = pending.result()
             except HostExited as e:
-                raise HostImportError(f"your code ended the program while it was being imported: {e}") from None
+                raise HostImportError(
+                    f"while your code was being imported, {e}. Code that runs the program belongs under "
+                    '`if __name__ == "__main__":`, which the grader does not run'
+                ) from None
             except Exception as e:
-                raise HostImportError(f"importing your code raised {type(e).__name__}: {e}") from None
+                said = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+                frames = getattr(e, "host_frames", None) or []
+                where = f" (submission.py:{frames[-1].get('line')})" if frames else ""
+                raise HostImportError(f"importing your code raised {said}{where}") from None
             names = dict(info["names"])
             self.__dict__["_names"] = names
         return names

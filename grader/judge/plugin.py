@@ -103,7 +103,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     try:
         _run.module._load()
     except HostImportError as e:
-        _channel.send({"kind": "collect_error", "name": "submission.py", "message": _short(str(e)), "host": True})
+        time.sleep(0.05)  # the host printed before it answered: let the output reader catch up
+        printed = _run.output_since(0)  # what the code printed before it failed: often the best clue
+        _channel.send(
+            {
+                "kind": "collect_error",
+                "name": "submission.py",
+                "message": _short(str(e)),
+                "host": True,
+                "output": _short(printed[-OUTPUT_CAP:], OUTPUT_CAP) if printed else "",
+            }
+        )
         items[:] = []
 
 

@@ -21,7 +21,9 @@ ref = katakit.reference()
 
 N_NUMBERS = 40_000  # about 0.7 s of serial CPU time here: process start-up is noise next to it
 LOW, HIGH = 10**8, 10**9
-PARENT_SHARE = 0.25  # during the call the graded process's own threads may use at most this share of the serial CPU
+PARENT_SHARE = (
+    0.25  # during the call the graded process's own threads may use at most this share of the serial CPU
+)
 WORKER_SHARE = 0.10  # a worker process "did work" when it used at least this share of it
 
 _outcome: dict[str, bool] = {}  # test name -> passed, so the speed-up is not measured for a serial program
