@@ -95,6 +95,13 @@ def _stale_writes(mark: int) -> int:
     return stale
 
 
+_events_by_mark: dict[int, int] = {}
+
+
+def _events_of(mark: int) -> int:
+    return _events_by_mark.get(mark, 0)
+
+
 def _run(rng: random.Random, batches: list[list[int]]) -> tuple[int, int, Store, int]:
     """One call of tally() on fresh weights and a fresh starting total: (got, want, store, mark of its calls)."""
     events = [x for batch in batches for x in batch]
@@ -102,6 +109,7 @@ def _run(rng: random.Random, batches: list[list[int]]) -> tuple[int, int, Store,
     store = Store(rng.randrange(1_000, 1_000_000))
     want = store.value + sum(weights.table[x] for x in events)
     mark = len(katakit.callback_calls())
+    _events_by_mark[mark] = len(events)
     got = submission.tally(batches, weights.weight, store.read_total, store.write_total)
     return got, want, store, mark
 
@@ -116,6 +124,15 @@ def _check_total(got: Any, want: int, store: Store, mark: int, what: str) -> Non
         )
     if store.value != want:
         lost = want - store.value
+        calls = katakit.callback_calls()[mark:]
+        looked_up = sum(1 for c in calls if c.name == "weight")
+        events = _events_of(mark)
+        if looked_up < events:
+            raise AssertionError(
+                f"{what}: only {looked_up} of {events} events were looked up with weight(), so the total ended at "
+                f"{store.value}, expected {want}. A worker thread stopped early: look at what your code printed "
+                "(an exception in a thread is printed, not raised in tally())."
+            )
         stale = _stale_writes(mark)
         seen = (
             f" The grader saw {stale} write(s) of the total made from a value another thread had already changed."
