@@ -122,9 +122,14 @@ def _known(word: str, known: list[str], kind: str) -> str:
     if word.casefold() in folded:
         return folded[word.casefold()]
     plural = "Topics" if kind == "topic" else "Tags"
-    raise UnknownItemError(
-        f"no {kind} '{word}'. {plural}: {', '.join(known) or 'none'}", hint=_close(word.casefold(), known)
-    )
+    close = _close(word.casefold(), known)
+    if len(known) > 30:
+        # A few hundred tags listed in full bury the answer: the closest ones, or where to look instead.
+        from grader.invocation import command
+
+        elsewhere = f"Filter by topic instead: `{command('topics')}` lists them."
+        raise UnknownItemError(f"no {kind} '{word}'", hint=close or elsewhere)
+    raise UnknownItemError(f"no {kind} '{word}'. {plural}: {', '.join(known) or 'none'}", hint=close)
 
 
 def _close(word: str, known: list[str]) -> str | None:

@@ -287,3 +287,13 @@ def test_holds_on_agrees_with_packaging(spec):
 
     for minor in range(9, 17):
         assert holds_on(spec, (3, minor)) == admits(spec, (3, minor)), (spec, minor)
+
+
+def test_an_unknown_tag_in_a_big_bank_suggests_instead_of_listing_every_tag():
+    known = [f"tag-{i:03}" for i in range(200)] + ["gather"]
+    with pytest.raises(UnknownItemError) as e:
+        quiz._known("gathr", known, "tag")
+    assert e.value.message == "no tag 'gathr'" and e.value.hint == "Did you mean: gather?"
+    with pytest.raises(UnknownItemError) as e:
+        quiz._known("zzzzzz", known, "tag")
+    assert "tag-001" not in e.value.message + (e.value.hint or "") and "topics" in (e.value.hint or "")
