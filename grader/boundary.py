@@ -18,9 +18,24 @@ def debug(argv: list[str]) -> bool:
 
 
 def error(message: str, hint: str | None = None) -> None:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(_fit(f"error: {message}") + "\n")
     if hint:
-        sys.stderr.write(f"{hint}\n")
+        sys.stderr.write(_fit(hint) + "\n")
+
+
+def _fit(text: str) -> str:
+    """At a terminal, wrap between words (the terminal itself would cut `dojo kat` / `a solution`); piped output
+    stays as it is, one line per line, for scripts."""
+    if not sys.stderr.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size().columns)
+    out = []
+    for line in text.splitlines() or [""]:
+        out += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join(out)
 
 
 def guard(run: Callable[[], int | None], argv: list[str]) -> int:
