@@ -1,4 +1,4 @@
-"""Grading for numpy-vectorize: exact sums of squares (where int64 would wrap), then a speed-up of at least 10x
+"""Grading for numpy-vectorize: exact sums of squares (where int64 would wrap), then a speed-up of at least 5x
 over the pure-Python loop, measured side by side in the same run, from outside the learner's process.
 
 Exactness comes first: a fast wrong answer is still wrong. The inputs are drawn at random for every call, and the
@@ -16,7 +16,7 @@ import submission
 from grader import katakit
 
 MAX_VALUE = 2**24  # the task promises 0 <= v < 2**24
-SPEEDUP_THRESHOLD = 10.0
+SPEEDUP_THRESHOLD = 5.0  # an exact vectorised sum is 8-70x here; anything still looping per value stays near 1x
 TIMING_SIZE = 2_000_000
 
 ref = katakit.reference()
@@ -24,7 +24,7 @@ ref = katakit.reference()
 
 def make(seed: int, size: int) -> np.ndarray:
     """The same array the host driver makes from the same seed (host_driver.make)."""
-    return np.random.default_rng(seed).integers(0, MAX_VALUE, size=size, dtype=np.int64)
+    return np.resize(np.random.default_rng(seed).integers(0, MAX_VALUE, size=1 << 16, dtype=np.int64), size)
 
 
 def _exact(values: np.ndarray) -> int:
@@ -89,7 +89,7 @@ def test_large_random_values_are_exact() -> None:
     _check(values, _exact(values), f"{size} random values near 2**24")
 
 
-def test_at_least_ten_times_faster_than_pure_python() -> None:
+def test_at_least_five_times_faster_than_pure_python() -> None:
     def serial(seed: int) -> int:
         return pure_python_baseline(make(seed, TIMING_SIZE))
 
@@ -114,6 +114,10 @@ def test_at_least_ten_times_faster_than_pure_python() -> None:
             candidate=candidate,
             check=check,
             floor=SPEEDUP_THRESHOLD,
+            # The kata asks for 5x over the loop, not for the reference's own pace: NumPy's fastest exact
+            # route (one dot per block) is ~100x, and an honest 12-bit split or np.einsum is several times
+            # slower yet far past 5x. The reference only shows the machine can measure 5x right now.
+            share=0.0,
             max_rounds=6,
             what=f"speed-up over the pure-Python loop on {TIMING_SIZE:,} values",
         )
