@@ -8,6 +8,7 @@ import errno
 import os
 import signal
 import time
+from collections.abc import Callable
 
 
 def _procs() -> dict[int, tuple[int, int]]:
@@ -59,25 +60,29 @@ def reap() -> None:
             return
 
 
-def kill_family(root: int, before: set[int]) -> int:
-    """SIGKILL everything that belongs to the run; return how many processes were killed."""
+def kill_until_gone(find: Callable[[], set[int]], *, keep_unreaped: frozenset[int] = frozenset()) -> set[int]:
+    """SIGKILL what `find()` returns until it returns nothing (stopped first, so a fork loop cannot outrun us);
+    returns the pids killed. Pids in `keep_unreaped` are killed but left for their Popen to reap."""
     killed: set[int] = set()
     for _ in range(50):
-        pids = family(root, before)
+        pids = find()
         if not pids:
             break
         for pid in pids:
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGSTOP)  # stop first: a fork loop cannot outrun us
+                os.kill(pid, signal.SIGSTOP)
         for pid in pids:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 killed.add(pid)
-            except OSError:
-                pass
         time.sleep(0.005)
-        reap_some(pids)
-    return len(killed)
+        reap_some(pids - keep_unreaped)
+    return killed
+
+
+def kill_family(root: int, before: set[int]) -> int:
+    """SIGKILL everything that belongs to the run; return how many processes were killed."""
+    return len(kill_until_gone(lambda: family(root, before)))
 
 
 def reap_some(pids: set[int]) -> None:
@@ -105,19 +110,5 @@ def alive(pid: int) -> bool:
 
 
 def kill_session(sid: int) -> int:
-    """SIGKILL every process of a session (a graded host's, say), stopped first; returns how many."""
-    killed = 0
-    for _ in range(20):
-        pids = {pid for pid, (_, s) in _procs().items() if s == sid}
-        if not pids:
-            break
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGSTOP)
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
-        time.sleep(0.005)
-        reap_some(pids)
-    return killed
+    """SIGKILL every process of a session (a graded host's, say); returns how many."""
+    return len(kill_until_gone(lambda: {pid for pid, (_, s) in _procs().items() if s == sid}))

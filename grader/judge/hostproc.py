@@ -222,21 +222,8 @@ class HostProcess:
         return len(self.family())
 
     def kill_leftovers(self) -> int:
-        """SIGKILL what is left of the host's tree (stopped first, so a fork loop cannot outrun us)."""
-        killed: set[int] = set()
-        for _ in range(50):
-            pids = self.family()
-            if not pids:
-                break
-            for pid in pids:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGSTOP)
-            for pid in pids:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-                    killed.add(pid)
-            time.sleep(0.005)
-            procs.reap_some(pids - {self.pid})
+        """SIGKILL what is left of the host's tree; returns how many processes other than the host were killed."""
+        killed = procs.kill_until_gone(self.family, keep_unreaped=frozenset({self.pid}))  # its Popen reaps it
         self.poll()
         return len(killed - {self.pid})
 
