@@ -67,7 +67,6 @@ class HostProcess:
             "DOJO_HOST_FD": str(child.fileno()),
             "DOJO_DIAG_FD": str(diag_w),
         }
-        self.before = procs.my_children()
         self.started = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -216,10 +215,6 @@ class HostProcess:
             self.proc.wait(2)
         self.poll()
         return self.kill_leftovers()
-
-    def kill_leftovers_count(self) -> int:
-        """How many processes of the host's tree are still running (the host itself included)."""
-        return len(self.family())
 
     def kill_leftovers(self) -> int:
         """SIGKILL what is left of the host's tree; returns how many processes other than the host were killed."""

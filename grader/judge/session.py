@@ -112,7 +112,7 @@ class Run:
             self.host.kill()
         self._finished.set()
         end = time.monotonic() + SETTLE_S
-        while self.host.kill_leftovers_count() and time.monotonic() < end:
+        while self.host.family() and time.monotonic() < end:  # a resource tracker sees EOF and exits
             time.sleep(0.05)
         facts["leftovers"] = self.host.kill_leftovers()
         facts["host_exit"] = self.host.poll()
